@@ -1,0 +1,302 @@
+"""Turn a :class:`~detente.model.Conflict` into the engine's arrays (a :class:`~detente.engine.Game`).
+
+This is the one place where the model meets the engine: feasibility conditions are evaluated
+over all option combinations, preferences become integer levels per state, named outcomes
+become state masks, and the moves are built. Errors name the field that caused them.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..engine.moves import GraphMoves, OptionMoves
+from ..engine.stability import Game
+from ..engine.states import StateSpace, estimate_option_form_bytes
+from ..errors import DetenteError, ExpressionError, ModelError, ModelTooLargeError
+from ..model import Conflict, Payoff, Preference, Prioritization, Ranking
+from ..model.expressions import Node, builtin_functions, check_names, evaluate, parse
+
+DEFAULT_MEMORY_LIMIT = 4 << 30
+
+
+def expression_functions() -> dict[str, Callable]:
+    """Functions callable inside conditions and payoff formulas: math builtins and bargaining."""
+    funcs = builtin_functions()
+    try:
+        from .bargaining import EXPRESSION_FUNCTIONS
+    except ImportError:  # pragma: no cover - bargaining module is optional at import time
+        EXPRESSION_FUNCTIONS = {}
+    funcs.update(EXPRESSION_FUNCTIONS)
+    return funcs
+
+
+def memory_limit() -> int:
+    raw = os.environ.get("DETENTE_MEMORY_LIMIT")
+    if not raw:
+        return DEFAULT_MEMORY_LIMIT
+    units = {"k": 1 << 10, "m": 1 << 20, "g": 1 << 30}
+    raw = raw.strip().lower().rstrip("ib")
+    mult = units.get(raw[-1:], 1)
+    return int(float(raw[:-1] if raw[-1:] in units else raw) * mult)
+
+
+@dataclass
+class Compiled:
+    """A conflict turned into arrays: the game, option values per state, outcome masks."""
+
+    conflict: Conflict
+    game: Game
+    space: StateSpace | None
+    env: dict[str, np.ndarray | float]
+    outcomes: dict[str, np.ndarray] = field(default_factory=dict)
+    parameters: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def n_states(self) -> int:
+        return self.game.n_states
+
+    def state_label(self, index: int) -> str:
+        """Y/N pattern (option form) or the state's name (graph form)."""
+        if self.space is not None:
+            return self.space.pattern(index)
+        return self.conflict.graph.states[index]  # type: ignore[union-attr]
+
+    def condition_mask(self, text: str, where: str = "condition") -> np.ndarray:
+        """States satisfying a condition, as a boolean mask."""
+        return _bool_mask(_eval_located(text, self.env, where), self.n_states, where)
+
+    def states_of(self, spec, where: str) -> np.ndarray:
+        """0-based state indices named by a state number, a list of numbers, an outcome or a condition."""
+        if isinstance(spec, (int, np.integer)) and not isinstance(spec, bool):
+            return _check_numbers([int(spec)], self.n_states, where)
+        if isinstance(spec, (list, tuple)):
+            return _check_numbers([int(x) for x in spec], self.n_states, where)
+        if isinstance(spec, str):
+            if spec in self.outcomes:
+                return np.flatnonzero(self.outcomes[spec])
+            text = spec.strip()
+            if text.isdigit():
+                return _check_numbers([int(text)], self.n_states, where)
+            return np.flatnonzero(self.condition_mask(text, where))
+        raise ModelError(f"cannot read {spec!r} as states", field=where)
+
+
+def _check_numbers(numbers: list[int], m: int, where: str) -> np.ndarray:
+    bad = [x for x in numbers if not 1 <= x <= m]
+    if bad:
+        raise ModelError(f"state number(s) {bad} out of range: the model has states 1..{m}", field=where)
+    return np.asarray([x - 1 for x in numbers], dtype=np.int64)
+
+
+def _eval_located(text: str, env: Mapping, where: str, functions: Mapping | None = None):
+    try:
+        node: Node = parse(text)
+        check_names(node, env.keys(), (functions or expression_functions()).keys())
+        return evaluate(node, env, functions or expression_functions())
+    except ExpressionError as exc:
+        raise exc.located(field_prefix=where) from None
+
+
+def _bool_mask(value, m: int, where: str) -> np.ndarray:
+    arr = np.asarray(value)
+    if arr.dtype != bool:
+        if np.issubdtype(arr.dtype, np.number) and np.all(np.isin(arr, (0, 1))):
+            arr = arr.astype(bool)
+        else:
+            raise ModelError("expected a condition (true/false), got a number-valued formula", field=where)
+    return np.broadcast_to(arr, (m,)).copy()
+
+
+def option_env(conflict: Conflict, codes: np.ndarray) -> dict[str, np.ndarray]:
+    """Every option name an expression may use, mapped to 'taken?' for each code."""
+    env: dict[str, np.ndarray] = {}
+    cache: dict[int, np.ndarray] = {}
+    for name, k in conflict.option_names().items():
+        if k not in cache:
+            cache[k] = ((codes >> k) & 1).astype(bool)
+        env[name] = cache[k]
+    return env
+
+
+def compile_conflict(conflict: Conflict, parameters: Mapping[str, float] | None = None,
+                     progress: Callable[[int, int], None] | None = None) -> Compiled:
+    """Build the engine's :class:`Game` for ``conflict`` with parameter overrides applied."""
+    try:
+        return _compile(conflict.with_parameters(dict(parameters or {})), progress)
+    except DetenteError as exc:
+        raise exc.located(source=conflict.source) from None
+
+
+def _compile(conflict: Conflict, progress) -> Compiled:
+    if len(conflict.decision_makers) < 2:
+        raise ModelError("a conflict needs at least two decision makers", field="decision_makers")
+    params = {k: float(v) for k, v in conflict.parameters.items()}
+    funcs = expression_functions()
+    if conflict.graph is not None:
+        return _compile_graph(conflict, params, funcs)
+
+    options = conflict.options
+    n = len(options)
+    if n == 0:
+        raise ModelError("no options: give each decision maker options, or use graph form",
+                         field="decision_makers")
+    names = conflict.option_names()
+    sources = conflict.feasibility.sources()
+    parsed = []
+    for where, text in sources:
+        try:
+            node = parse(text)
+            check_names(node, list(names) + list(params), funcs.keys())
+        except ExpressionError as exc:
+            raise exc.located(field_prefix=where) from None
+        parsed.append((where, node))
+
+    def feasible(codes: np.ndarray) -> np.ndarray:
+        env = {**option_env(conflict, codes), **params}
+        ok = np.ones(codes.shape, dtype=bool)
+        for where, node in parsed:
+            try:
+                bad = evaluate(node, env, funcs)
+            except ExpressionError as exc:
+                raise exc.located(field_prefix=where) from None
+            ok &= ~_bool_mask(bad, codes.size, where)
+        return ok
+
+    dm_bits: list[list[int]] = []
+    k = 0
+    for dm in conflict.decision_makers:
+        dm_bits.append(list(range(k, k + len(dm.options))))
+        k += len(dm.options)
+    limit = memory_limit()
+    space = StateSpace.from_mask_function(n, feasible, progress)
+    estimate = estimate_option_form_bytes(n, [len(b) for b in dm_bits], space.size)
+    if estimate > limit:
+        raise ModelTooLargeError(_too_large(n, dm_bits, estimate, limit, space.size), field="decision_makers")
+    env: dict[str, np.ndarray | float] = {**option_env(conflict, space.codes), **params}
+    m = space.size
+    levels = np.stack([_levels(conflict, i, env, m, funcs) for i in range(len(conflict.decision_makers))])
+    modes = [o.reversibility for o in options]
+    moves = OptionMoves(space.codes, dm_bits, modes)
+    game = Game(conflict.dm_names, levels, moves, space, dm_bits)
+    compiled = Compiled(conflict, game, space, env, parameters=params)
+    compiled.outcomes = _outcomes(conflict, compiled)
+    return compiled
+
+
+def _too_large(n, dm_bits, estimate, limit, m=None) -> str:
+    gib = estimate / (1 << 30)
+    states = f"{m:,} feasible states" if m else f"up to 2^{n} = {1 << n:,} states"
+    big = max(len(b) for b in dm_bits)
+    return (f"model too large: {n} options ({states}) need about {gib:.1f} GiB, over the "
+            f"{limit / (1 << 30):.1f} GiB limit. Advice: remove options that do not matter, add "
+            f"feasibility constraints, split a DM that controls {big} options, or raise the limit with "
+            f"DETENTE_MEMORY_LIMIT=16G if the machine has the memory.")
+
+
+def _compile_graph(conflict: Conflict, params: dict[str, float], funcs) -> Compiled:
+    graph = conflict.graph
+    assert graph is not None
+    m = len(graph.states)
+    if m == 0:
+        raise ModelError("graph form needs at least one state", field="graph.states")
+    arcs = []
+    for i, dm in enumerate(conflict.decision_makers):
+        pairs = graph.moves.get(dm.name, [])
+        arr = np.asarray(pairs, dtype=np.int64).reshape(-1, 2) if len(pairs) else np.zeros((0, 2), np.int64)
+        bad = arr[(arr < 1).any(axis=1) | (arr > m).any(axis=1)] if arr.size else arr
+        if bad.size:
+            raise ModelError(f"move {bad[0].tolist()} names a state outside 1..{m}",
+                             field=f"graph.moves.{dm.name}")
+        arcs.append(arr - 1)
+    unknown = sorted(set(graph.moves) - set(conflict.dm_names))
+    if unknown:
+        raise ModelError(f"moves given for unknown decision maker(s) {unknown}", field="graph.moves")
+    env: dict[str, np.ndarray | float] = {"state": np.arange(1, m + 1, dtype=np.float64)}
+    for k, name in enumerate(graph.states):
+        if name.isidentifier():
+            env[name] = np.arange(m) == k
+    env.update(params)
+    levels = np.stack([_levels(conflict, i, env, m, funcs) for i in range(len(conflict.decision_makers))])
+    game = Game(conflict.dm_names, levels, GraphMoves(m, arcs), None, [])
+    compiled = Compiled(conflict, game, None, env, parameters=params)
+    compiled.outcomes = _outcomes(conflict, compiled)
+    return compiled
+
+
+def _outcomes(conflict: Conflict, compiled: Compiled) -> dict[str, np.ndarray]:
+    out: dict[str, np.ndarray] = {}
+    for name, spec in conflict.outcomes.items():
+        where = f"outcomes.{name}"
+        mask = np.zeros(compiled.n_states, dtype=bool)
+        mask[compiled.states_of(spec, where)] = True
+        out[name] = mask
+    return out
+
+
+def dense_levels(values: np.ndarray) -> np.ndarray:
+    """Rank values into 0..L−1 (equal values tie), as int32; higher value = higher level."""
+    vals = np.asarray(values, dtype=np.float64)
+    _, inv = np.unique(np.round(vals, 10), return_inverse=True)
+    return inv.astype(np.int32).reshape(-1)
+
+
+def preference_levels(pref: Preference, env: Mapping, m: int, where: str, funcs=None) -> np.ndarray:
+    """Integer levels (higher = preferred) for every state from one preference specification."""
+    funcs = funcs or expression_functions()
+    if isinstance(pref, Prioritization):
+        if not pref.statements:
+            return np.zeros(m, dtype=np.int32)
+        truths = [_bool_mask(_eval_located(t, env, f"{where}.prioritization[{k}]", funcs), m,
+                             f"{where}.prioritization[{k}]") for k, t in enumerate(pref.statements)]
+        k = len(truths)
+        if k <= 62:
+            score = np.zeros(m, dtype=np.int64)
+            for j, t in enumerate(truths):
+                score += t.astype(np.int64) << (k - 1 - j)
+            _, inv = np.unique(score, return_inverse=True)
+            return inv.astype(np.int32).reshape(-1)
+        mat = np.stack(truths, axis=1)
+        _, inv = np.unique(mat, axis=0, return_inverse=True)
+        return inv.astype(np.int32).reshape(-1)
+    if isinstance(pref, Ranking):
+        return _ranking_levels(pref, m, f"{where}.ranking")
+    if isinstance(pref, Payoff):
+        local_env = dict(env)
+        local_env.update({k: float(v) for k, v in pref.parameters.items()})
+        value = _eval_located(pref.formula, local_env, f"{where}.payoff", funcs)
+        arr = np.broadcast_to(np.asarray(value, dtype=np.float64), (m,))
+        if not np.all(np.isfinite(arr)):
+            bad = int(np.flatnonzero(~np.isfinite(arr))[0]) + 1
+            raise ModelError(f"the payoff formula gives a non-finite value (nan or inf) at state {bad}; "
+                             f"check divisions and function arguments", field=f"{where}.payoff")
+        return dense_levels(arr)
+    raise ModelError("no preferences given (need prioritization, ranking or payoff)", field=where)
+
+
+def _levels(conflict: Conflict, i: int, env, m: int, funcs) -> np.ndarray:
+    dm = conflict.decision_makers[i]
+    return preference_levels(dm.preference, env, m, f"decision_makers[{i}].preferences", funcs)  # type: ignore[arg-type]
+
+
+def _ranking_levels(pref: Ranking, m: int, where: str) -> np.ndarray:
+    levels = np.full(m, -1, dtype=np.int32)
+    top = len(pref.order) - 1
+    seen: set[int] = set()
+    for k, group in enumerate(pref.order):
+        for s in group:
+            if not isinstance(s, (int, np.integer)) or not 1 <= s <= m:
+                raise ModelError(f"ranking names state {s!r}, but the model has states 1..{m}", field=where)
+            if s in seen:
+                raise ModelError(f"ranking lists state {s} more than once", field=where)
+            seen.add(int(s))
+            levels[s - 1] = top - k
+    missing = np.flatnonzero(levels < 0) + 1
+    if missing.size:
+        shown = ", ".join(map(str, missing[:20].tolist())) + (" ..." if missing.size > 20 else "")
+        raise ModelError(f"ranking misses {missing.size} state(s): {shown} (every state 1..{m} must appear once)",
+                         field=where)
+    return dense_levels(levels)
