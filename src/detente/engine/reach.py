@@ -138,6 +138,10 @@ class Reach:
     def states(self) -> set[int]:
         return set(self._first)
 
+    def states_in_order(self) -> list[int]:
+        """The reachable states in order of discovery (nearest first)."""
+        return list(self._first)
+
     def __contains__(self, q: int) -> bool:
         return q in self._first
 

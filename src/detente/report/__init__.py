@@ -1,0 +1,1 @@
+"""Presenting results: narratives, tables, Markdown/HTML reports and plots (read-only views)."""
