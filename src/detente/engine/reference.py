@@ -7,7 +7,7 @@ Use it on small models (tens of states) to cross-check :mod:`detente.engine.stab
 
 >>> R = option_form_moves([0, 1, 2, 3], [[0], [1]], ["both", "both"])
 >>> sorted(R[0][0]), sorted(R[1][0])
-[1], [2]
+([1], [2])
 """
 
 from __future__ import annotations

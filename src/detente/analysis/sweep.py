@@ -1,0 +1,173 @@
+"""Parameter sweeps and tipping points: how robust are the answers to uncertain preferences?
+
+A *sweep* re-analyses the conflict at each value of one named parameter. A *tipping point* is a
+value where the answer changes: an equilibrium set under some concept, or a named outcome's
+verdict (is it an equilibrium; is it stable for a given DM). Each change found between two
+grid points is then located by bisection to the precision asked, so the reported value is
+within ``precision`` of the true switch (for answers that change once inside that interval).
+
+>>> import detente
+>>> from detente.model import Conflict, DecisionMaker, Option, Payoff
+>>> c = Conflict("toy", [
+...     DecisionMaker("a", [Option("go", "a")], Payoff("a.go * (t - 0.5)")),
+...     DecisionMaker("b", [Option("go", "b")], Payoff("b.go")),
+... ], parameters={"t": 0.0}, outcomes={"a_goes": "a.go"})
+>>> res = sweep(c, "t", 0.0, 1.0, steps=5, precision=1e-3)
+>>> round(res.tipping_points[0].value, 2)
+0.5
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from ..errors import DetenteError
+from ..model import Conflict
+from .equilibria import DEFAULT_CONCEPTS, Analysis, analyze
+
+
+def signature(analysis: Analysis) -> dict[str, Any]:
+    """The answers a sweep watches, as comparable plain data."""
+    sig: dict[str, Any] = {}
+    for c, states in analysis.equilibria.items():
+        sig[f"equilibria[{c}]"] = tuple(states)
+    for name in analysis.compiled.outcomes:
+        out = analysis.outcome(name)
+        for c in analysis.concepts:
+            sig[f"{name}: equilibrium ({c})"] = out["equilibrium"][c]
+            for dm, states in out["stable_for"][c].items():
+                sig[f"{name}: stable for {dm} ({c})"] = bool(states)
+    return sig
+
+
+@dataclass
+class TippingPoint:
+    """Where an answer changes: ``value`` (within ``precision``), bracketed by [lower, upper]."""
+
+    parameter: str
+    value: float
+    lower: float
+    upper: float
+    what: str
+    before: Any
+    after: Any
+
+    def to_dict(self) -> dict[str, Any]:
+        def plain(x):
+            return list(x) if isinstance(x, tuple) else x
+
+        return {"parameter": self.parameter, "value": self.value, "lower": self.lower, "upper": self.upper,
+                "what": self.what, "before": plain(self.before), "after": plain(self.after)}
+
+    def describe(self) -> str:
+        def show(x):
+            if isinstance(x, bool):
+                return "yes" if x else "no"
+            if isinstance(x, tuple):
+                return "{" + ", ".join(map(str, x)) + "}" if x else "none"
+            return str(x)
+
+        return (f"{self.parameter} ≈ {self.value:.6g}: {self.what} changes from {show(self.before)} "
+                f"to {show(self.after)}")
+
+
+@dataclass
+class SweepResult:
+    """Analyses along a parameter grid plus every located tipping point."""
+
+    parameter: str
+    values: list[float]
+    signatures: list[dict[str, Any]]
+    tipping_points: list[TippingPoint]
+    perspective: str | None = None
+    concepts: list[str] = field(default_factory=list)
+
+    def series(self, key: str) -> list[Any]:
+        """One watched answer along the grid (e.g. ``"ceasefire: stable for russia (seq)"``)."""
+        return [s.get(key) for s in self.signatures]
+
+    def to_dict(self) -> dict[str, Any]:
+        keys = list(self.signatures[0]) if self.signatures else []
+        return {
+            "parameter": self.parameter,
+            "perspective": self.perspective,
+            "concepts": self.concepts,
+            "values": self.values,
+            "series": {k: [list(v) if isinstance(v, tuple) else v for v in self.series(k)] for k in keys},
+            "tipping_points": [t.to_dict() for t in self.tipping_points],
+        }
+
+
+def sweep(conflict: Conflict, parameter: str, lo: float, hi: float, steps: int = 21,
+          precision: float | None = None, concepts: Iterable[str] = DEFAULT_CONCEPTS,
+          perspective: str | None = None, parameters: Mapping[str, float] | None = None,
+          progress: Callable[[int, int], None] | None = None) -> SweepResult:
+    """Analyse ``conflict`` for ``steps`` values of ``parameter`` from ``lo`` to ``hi`` and locate
+    every tipping point to ``precision`` (default: a thousandth of the grid spacing)."""
+    if steps < 2:
+        raise DetenteError("a sweep needs at least 2 steps", field="steps")
+    if not hi > lo:
+        raise DetenteError(f"the sweep range must have LO < HI (got {lo} and {hi})", field="param")
+    base = conflict.with_perspective(perspective) if perspective else conflict
+    fixed = dict(parameters or {})
+    known = set(base.parameters)
+    if parameter not in known:
+        raise DetenteError(f"unknown parameter '{parameter}' (known: {', '.join(sorted(known)) or 'none'})",
+                           field="param", source=conflict.source)
+    concepts = list(concepts)
+    grid = np.linspace(lo, hi, steps).tolist()
+    if precision is None:
+        precision = (hi - lo) / (steps - 1) / 1000
+    cache: dict[float, dict[str, Any]] = {}
+
+    def sig_at(x: float) -> dict[str, Any]:
+        if x not in cache:
+            cache[x] = signature(analyze(base, concepts, {**fixed, parameter: x}))
+        return cache[x]
+
+    total = steps
+    sigs = []
+    for k, x in enumerate(grid):
+        sigs.append(sig_at(x))
+        if progress:
+            progress(k + 1, total)
+    points: list[TippingPoint] = []
+    for k in range(steps - 1):
+        a, b = grid[k], grid[k + 1]
+        sa, sb = sigs[k], sigs[k + 1]
+        changed = [key for key in sa if sa[key] != sb.get(key)]
+        for key in changed:
+            lo_x, hi_x = a, b
+            while hi_x - lo_x > precision:
+                mid = (lo_x + hi_x) / 2
+                if sig_at(mid)[key] == sa[key]:
+                    lo_x = mid
+                else:
+                    hi_x = mid
+            points.append(TippingPoint(parameter, (lo_x + hi_x) / 2, lo_x, hi_x, key, sa[key], sb[key]))
+    points.sort(key=lambda t: (t.value, t.what))
+    return SweepResult(parameter, grid, sigs, points, perspective, concepts)
+
+
+def parse_range(text: str) -> tuple[str, float, float, int]:
+    """Read ``NAME=LO:HI:STEPS`` (STEPS optional, default 21).
+
+    >>> parse_range("lambda_r=0:0.5:11")
+    ('lambda_r', 0.0, 0.5, 11)
+    """
+    if "=" not in text:
+        raise DetenteError(f"expected NAME=LO:HI:STEPS, got {text!r}", field="--param")
+    name, rng = text.split("=", 1)
+    parts = rng.split(":")
+    if len(parts) not in (2, 3):
+        raise DetenteError(f"expected NAME=LO:HI:STEPS, got {text!r}", field="--param")
+    try:
+        lo, hi = float(parts[0]), float(parts[1])
+        steps = int(parts[2]) if len(parts) == 3 else 21
+    except ValueError:
+        raise DetenteError(f"LO and HI must be numbers and STEPS an integer in {text!r}", field="--param") from None
+    return name.strip(), lo, hi, steps
