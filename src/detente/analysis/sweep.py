@@ -30,8 +30,13 @@ from ..model import Conflict
 from .equilibria import DEFAULT_CONCEPTS, Analysis, analyze
 
 
-def signature(analysis: Analysis) -> dict[str, Any]:
-    """The answers a sweep watches, as comparable plain data."""
+def signature(analysis: Analysis, focus_states: Iterable[int] = ()) -> dict[str, Any]:
+    """The answers a sweep watches, as comparable plain data.
+
+    Always: the equilibria per concept and, per named outcome and concept, whether it holds an
+    equilibrium and whether it holds a state stable for each DM. For ``focus_states`` (state
+    numbers) also each DM's verdict at that very state.
+    """
     sig: dict[str, Any] = {}
     for c, states in analysis.equilibria.items():
         sig[f"equilibria[{c}]"] = tuple(states)
@@ -41,6 +46,10 @@ def signature(analysis: Analysis) -> dict[str, Any]:
             sig[f"{name}: equilibrium ({c})"] = out["equilibrium"][c]
             for dm, states in out["stable_for"][c].items():
                 sig[f"{name}: stable for {dm} ({c})"] = bool(states)
+    for state in focus_states:
+        for c in analysis.concepts:
+            for dm in analysis.dm_names:
+                sig[f"state {state}: stable for {dm} ({c})"] = analysis.is_stable(state, dm, c)
     return sig
 
 
@@ -105,9 +114,11 @@ class SweepResult:
 def sweep(conflict: Conflict, parameter: str, lo: float, hi: float, steps: int = 21,
           precision: float | None = None, concepts: Iterable[str] = DEFAULT_CONCEPTS,
           perspective: str | None = None, parameters: Mapping[str, float] | None = None,
-          progress: Callable[[int, int], None] | None = None) -> SweepResult:
+          progress: Callable[[int, int], None] | None = None, focus_states: Iterable[int] = ()) -> SweepResult:
     """Analyse ``conflict`` for ``steps`` values of ``parameter`` from ``lo`` to ``hi`` and locate
-    every tipping point to ``precision`` (default: a thousandth of the grid spacing)."""
+    every tipping point to ``precision`` (default: a thousandth of the grid spacing).
+
+    ``focus_states`` adds each DM's verdict at those states to what is watched."""
     if steps < 2:
         raise DetenteError("a sweep needs at least 2 steps", field="steps")
     if not hi > lo:
@@ -119,6 +130,7 @@ def sweep(conflict: Conflict, parameter: str, lo: float, hi: float, steps: int =
         raise DetenteError(f"unknown parameter '{parameter}' (known: {', '.join(sorted(known)) or 'none'})",
                            field="param", source=conflict.source)
     concepts = list(concepts)
+    focus = list(focus_states)
     grid = np.linspace(lo, hi, steps).tolist()
     if precision is None:
         precision = (hi - lo) / (steps - 1) / 1000
@@ -126,7 +138,7 @@ def sweep(conflict: Conflict, parameter: str, lo: float, hi: float, steps: int =
 
     def sig_at(x: float) -> dict[str, Any]:
         if x not in cache:
-            cache[x] = signature(analyze(base, concepts, {**fixed, parameter: x}))
+            cache[x] = signature(analyze(base, concepts, {**fixed, parameter: x}), focus)
         return cache[x]
 
     total = steps

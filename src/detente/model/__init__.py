@@ -1,9 +1,9 @@
 """The conflict model: decision makers, options, feasibility, preferences (pure data)."""
 
 from .conflict import (Conflict, DecisionMaker, GraphForm, Option, Perception, Perspective,
-                       Reversibility)
+                       Reversibility, SweepSpec)
 from .feasibility import Feasibility
 from .preferences import Payoff, Preference, Prioritization, Ranking
 
 __all__ = ["Conflict", "DecisionMaker", "Option", "GraphForm", "Perspective", "Perception",
-           "Reversibility", "Feasibility", "Payoff", "Preference", "Prioritization", "Ranking"]
+           "Reversibility", "SweepSpec", "Feasibility", "Payoff", "Preference", "Prioritization", "Ranking"]

@@ -107,6 +107,18 @@ OutcomeSpec = Union[str, list[int]]
 
 
 @dataclass
+class SweepSpec:
+    """A parameter sweep the scenario asks for: ``parameter`` from ``lo`` to ``hi``."""
+
+    parameter: str
+    lo: float
+    hi: float
+    steps: int = 21
+    perspective: str | None = None
+    precision: float | None = None
+
+
+@dataclass
 class Conflict:
     """A whole conflict model; see the module docstring."""
 
@@ -120,6 +132,7 @@ class Conflict:
     perspectives: dict[str, Perspective] = field(default_factory=dict)
     perceptions: dict[str, Perception] = field(default_factory=dict)
     coalitions: list[list[str]] = field(default_factory=list)
+    sweeps: list[SweepSpec] = field(default_factory=list)
     description: str = ""
     source: str = "<api>"
 
@@ -219,6 +232,6 @@ class Conflict:
 
 
 __all__ = [
-    "Conflict", "DecisionMaker", "Option", "GraphForm", "Perspective", "Perception", "Feasibility",
+    "Conflict", "DecisionMaker", "Option", "GraphForm", "Perspective", "Perception", "Feasibility", "SweepSpec",
     "Ranking", "Prioritization", "Payoff", "Preference", "Reversibility", "IDENTIFIER",
 ]
