@@ -1,0 +1,139 @@
+"""A briefing: the answer to "is this outcome stable for each party, as each sees it, and why?"
+
+It gathers, for one named outcome (by default the first one the scenario names):
+
+- the *focal state*: the outcome's state closest to the status quo (fewest option changes),
+  the concrete deal people talk about;
+- for the model and every perspective: whether the outcome holds an equilibrium under each
+  concept, and each DM's verdict at the focal state with the move it would make and the
+  sanction that deters it (or that nothing does);
+- the hypergame verdict, when the scenario has perceptions;
+- every sweep the scenario declares, with the tipping points of each DM's verdict at the focal
+  state.
+
+Everything comes from the engine; this module only selects and arranges.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from ..errors import ModelError
+from ..model import Conflict
+from .equilibria import DEFAULT_CONCEPTS, Analysis, analyze, verdict_to_dict
+from .sweep import SweepResult, sweep
+
+
+@dataclass
+class PerspectiveView:
+    """One perspective's answer about the outcome and focal state."""
+
+    name: str
+    description: str
+    analysis: Analysis
+    outcome: dict[str, Any]
+    focal_equilibrium: dict[str, bool]
+    verdicts: dict[str, dict[str, dict[str, Any]]]   # dm -> concept -> verdict data
+
+
+@dataclass
+class Briefing:
+    conflict: Conflict
+    outcome_name: str
+    focal_state: int
+    status_quo: int | None
+    concepts: list[str]
+    views: list[PerspectiveView]
+    hypergame: Any = None
+    sweeps: list[SweepResult] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        base = self.views[0].analysis
+        out: dict[str, Any] = {
+            "conflict": self.conflict.name,
+            "outcome": self.outcome_name,
+            "focal_state": base.state_info(self.focal_state),
+            "status_quo": self.status_quo,
+            "concepts": self.concepts,
+            "perspectives": {
+                v.name: {"description": v.description, "outcome": v.outcome,
+                         "focal_equilibrium": v.focal_equilibrium, "verdicts": v.verdicts,
+                         "equilibria": v.analysis.equilibria}
+                for v in self.views},
+            "sweeps": [s.to_dict() for s in self.sweeps],
+        }
+        if self.hypergame is not None and hasattr(self.hypergame, "to_dict"):
+            out["hypergame"] = self.hypergame.to_dict()
+        return out
+
+
+def focal_state(analysis: Analysis, outcome: str, status_quo: int | None) -> int:
+    """The outcome's state with the fewest option changes from the status quo (lowest number on ties)."""
+    states = analysis.outcome(outcome)["states"]
+    if not states:
+        raise ModelError(f"outcome '{outcome}' contains no feasible state", field=f"outcomes.{outcome}")
+    space = analysis.compiled.space
+    if status_quo is None or space is None:
+        return states[0]
+    sq = int(space.codes[status_quo - 1])
+    dist = [bin(int(space.codes[s - 1]) ^ sq).count("1") for s in states]
+    return states[int(np.argmin(dist))]
+
+
+def status_quo_state(analysis: Analysis) -> int | None:
+    """The scenario's status quo as one state number (the first, if it names several)."""
+    spec = analysis.conflict.status_quo
+    if spec is None:
+        return None
+    states = analysis.compiled.states_of(spec, "status_quo")
+    return int(states[0]) + 1 if len(states) else None
+
+
+def brief(conflict: Conflict, outcome: str | None = None, concepts: Iterable[str] = DEFAULT_CONCEPTS,
+          parameters: dict[str, float] | None = None, sweeps: bool = True,
+          progress: Callable[[str], None] | None = None) -> Briefing:
+    """Build the :class:`Briefing` for ``outcome`` (default: the scenario's first named outcome)."""
+    concepts = list(concepts)
+    say = progress or (lambda _msg: None)
+    say("analysing the model")
+    base = analyze(conflict, concepts, parameters)
+    if outcome is None:
+        if not base.compiled.outcomes:
+            raise ModelError("the scenario names no outcomes; add one under 'outcomes' or pass one",
+                             field="outcomes", source=conflict.source)
+        outcome = next(iter(base.compiled.outcomes))
+    base.outcome(outcome)  # validates the name
+    sq = status_quo_state(base)
+    focal = focal_state(base, outcome, sq)
+    views = [_view("model", conflict.description or "the model as built", base, outcome, focal)]
+    for name, p in conflict.perspectives.items():
+        say(f"analysing perspective {name}")
+        views.append(_view(name, p.description, analyze(conflict, concepts, parameters, perspective=name),
+                           outcome, focal))
+    hyper = None
+    if conflict.perceptions:
+        say("analysing the hypergame")
+        try:
+            from .hypergame import analyze_hypergame
+        except ImportError:  # pragma: no cover
+            analyze_hypergame = None
+        if analyze_hypergame is not None:
+            hyper = analyze_hypergame(conflict, concepts, parameters=parameters)
+    results: list[SweepResult] = []
+    if sweeps:
+        for spec in conflict.sweeps:
+            say(f"sweeping {spec.parameter}")
+            results.append(sweep(conflict, spec.parameter, spec.lo, spec.hi, spec.steps, spec.precision,
+                                 concepts, spec.perspective, parameters, focus_states=[focal]))
+    return Briefing(conflict, outcome, focal, sq, concepts, views, hyper, results)
+
+
+def _view(name: str, description: str, analysis: Analysis, outcome: str, focal: int) -> PerspectiveView:
+    verdicts = {dm: {c: verdict_to_dict(analysis.verdict(focal, dm, c), analysis.dm_names)
+                     for c in analysis.concepts} for dm in analysis.dm_names}
+    eq = {c: focal in analysis.equilibria[c] for c in analysis.concepts}
+    return PerspectiveView(name, description.strip(), analysis, analysis.outcome(outcome), eq, verdicts)
