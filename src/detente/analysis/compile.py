@@ -150,13 +150,15 @@ def _compile(conflict: Conflict, progress) -> Compiled:
     for where, text in sources:
         try:
             node = parse(text)
-            check_names(node, list(names) + list(params), funcs.keys())
+            check_names(node, list(names) + list(params) + list(conflict.definitions), funcs.keys())
         except ExpressionError as exc:
             raise exc.located(field_prefix=where) from None
         parsed.append((where, node))
 
     def feasible(codes: np.ndarray) -> np.ndarray:
         env = {**option_env(conflict, codes), **params}
+        if parsed and conflict.definitions:
+            _add_definitions(conflict, env, codes.size, funcs)
         ok = np.ones(codes.shape, dtype=bool)
         for where, node in parsed:
             try:
@@ -178,6 +180,7 @@ def _compile(conflict: Conflict, progress) -> Compiled:
         raise ModelTooLargeError(_too_large(n, dm_bits, estimate, limit, space.size), field="decision_makers")
     env: dict[str, np.ndarray | float] = {**option_env(conflict, space.codes), **params}
     m = space.size
+    _add_definitions(conflict, env, m, funcs)
     levels = np.stack([_levels(conflict, i, env, m, funcs) for i in range(len(conflict.decision_makers))])
     modes = [o.reversibility for o in options]
     moves = OptionMoves(space.codes, dm_bits, modes)
@@ -220,11 +223,23 @@ def _compile_graph(conflict: Conflict, params: dict[str, float], funcs) -> Compi
         if name.isidentifier():
             env[name] = np.arange(m) == k
     env.update(params)
+    _add_definitions(conflict, env, m, funcs)
     levels = np.stack([_levels(conflict, i, env, m, funcs) for i in range(len(conflict.decision_makers))])
     game = Game(conflict.dm_names, levels, GraphMoves(m, arcs), None, [])
     compiled = Compiled(conflict, game, None, env, parameters=params)
     compiled.outcomes = _outcomes(conflict, compiled)
     return compiled
+
+
+def _add_definitions(conflict: Conflict, env: dict, m: int, funcs) -> None:
+    """Evaluate the scenario's named sub-expressions, in order, into ``env``."""
+    for name, text in conflict.definitions.items():
+        where = f"definitions.{name}"
+        if name in env:
+            raise ModelError(f"definition '{name}' clashes with an option or parameter of the same name",
+                             field=where)
+        value = _eval_located(text, env, where, funcs)
+        env[name] = np.broadcast_to(np.asarray(value), (m,)).copy() if np.ndim(value) else value
 
 
 def _outcomes(conflict: Conflict, compiled: Compiled) -> dict[str, np.ndarray]:

@@ -120,7 +120,11 @@ class SweepSpec:
 
 @dataclass
 class Conflict:
-    """A whole conflict model; see the module docstring."""
+    """A whole conflict model; see the module docstring.
+
+    ``definitions`` name sub-expressions (``ceasefire: "ukraine.accept and russia.accept"``)
+    usable in later definitions, conditions and formulas, evaluated in order.
+    """
 
     name: str
     decision_makers: list[DecisionMaker]
@@ -133,6 +137,7 @@ class Conflict:
     perceptions: dict[str, Perception] = field(default_factory=dict)
     coalitions: list[list[str]] = field(default_factory=list)
     sweeps: list[SweepSpec] = field(default_factory=list)
+    definitions: dict[str, str] = field(default_factory=dict)
     description: str = ""
     source: str = "<api>"
 

@@ -1,0 +1,68 @@
+"""Sweeps find every change of answer and locate it by bisection."""
+
+import numpy as np
+import pytest
+
+import detente
+from detente.analysis.sweep import parse_range, sweep
+from detente.errors import DetenteError
+from detente.model import Conflict, DecisionMaker, Option, Payoff
+
+
+def threshold_game(threshold_param: str = "t") -> Conflict:
+    # a prefers 'go' exactly when t > 0.3; b is indifferent, so a's verdict decides everything
+    return Conflict("toy", [
+        DecisionMaker("a", [Option("go", "a")], Payoff(f"a.go * ({threshold_param} - 0.3)")),
+        DecisionMaker("b", [Option("go", "b")], Payoff("0")),
+    ], parameters={"t": 0.0}, outcomes={"a_goes": "a.go"})
+
+
+def test_tipping_point_is_located_to_the_precision_asked():
+    res = sweep(threshold_game(), "t", 0.0, 1.0, steps=6, precision=1e-6)
+    values = {round(t.value, 5) for t in res.tipping_points}
+    assert values == {0.3}
+    for t in res.tipping_points:
+        assert t.upper - t.lower <= 1e-6
+        assert t.lower <= 0.3 <= t.upper
+
+
+def test_verdicts_on_each_side_of_the_tipping_point_differ():
+    res = sweep(threshold_game(), "t", 0.0, 1.0, steps=11)
+    tp = next(t for t in res.tipping_points if t.what == "a_goes: equilibrium (nash)")
+    below = detente.analyze(threshold_game(), parameters={"t": tp.lower})
+    above = detente.analyze(threshold_game(), parameters={"t": tp.upper})
+    assert below.outcome("a_goes")["equilibrium"]["nash"] is False
+    assert above.outcome("a_goes")["equilibrium"]["nash"] is True
+
+
+def test_no_change_no_tipping_point():
+    res = sweep(threshold_game(), "t", 0.5, 1.0, steps=5)
+    assert res.tipping_points == []
+    assert len(res.values) == 5
+
+
+def test_focus_states_are_watched():
+    res = sweep(threshold_game(), "t", 0.0, 1.0, steps=5, focus_states=[1])
+    keys = {t.what for t in res.tipping_points}
+    assert "state 1: stable for a (nash)" in keys
+
+
+def test_bad_requests_are_clear_errors():
+    with pytest.raises(DetenteError, match="unknown parameter 'nope'"):
+        sweep(threshold_game(), "nope", 0, 1)
+    with pytest.raises(DetenteError, match="LO < HI"):
+        sweep(threshold_game(), "t", 1, 0)
+    with pytest.raises(DetenteError, match="NAME=LO:HI:STEPS"):
+        parse_range("t0:1")
+    with pytest.raises(DetenteError, match="must be numbers"):
+        parse_range("t=a:1:3")
+    assert parse_range("t=0:1") == ("t", 0.0, 1.0, 21)
+
+
+def test_sweep_to_dict_is_json_ready():
+    import json
+
+    res = sweep(threshold_game(), "t", 0.0, 1.0, steps=3)
+    data = json.loads(json.dumps(res.to_dict()))
+    assert data["tipping_points"] and {"parameter", "value"} <= set(data["tipping_points"][0])
+    assert np.allclose(data["values"], [0, 0.5, 1])
