@@ -1,7 +1,11 @@
 """Questions analysts ask, built on the engine: equilibria, perspectives, hypergames, sweeps,
-evolution from the status quo, coalitions, inverse analysis and bargaining payoffs."""
+Monte Carlo, evolution from the status quo, coalitions, inverse analysis and bargaining payoffs."""
 
+from .briefing import Briefing, brief
 from .compile import Compiled, compile_conflict
 from .equilibria import Analysis, analyze
+from .montecarlo import monte_carlo, parse_distribution
+from .sweep import SweepResult, TippingPoint, sweep
 
-__all__ = ["Analysis", "analyze", "Compiled", "compile_conflict"]
+__all__ = ["Analysis", "analyze", "Compiled", "compile_conflict", "sweep", "SweepResult", "TippingPoint",
+           "monte_carlo", "parse_distribution", "brief", "Briefing"]
