@@ -1,0 +1,100 @@
+"""Files to :class:`~detente.model.Conflict` objects and back. The engine knows nothing of files.
+
+Formats: scenario files (``.yaml``/``.yml``/``.json``, one schema: :mod:`detente.io.schema`) and
+GMCR+ save files (``.gmcr``, :mod:`detente.io.gmcr`). Every problem with a file raises a
+:class:`~detente.errors.DetenteError` naming the file, the field and the reason.
+
+>>> import detente.io as dio
+>>> c = dio.loads('''{"options": [{"name": "Cooperate", "permittedDirection": "both"},
+...                              {"name": "Cooperate", "permittedDirection": "both"}],
+...                  "decisionMakers": [
+...                    {"name": "Prisoner One", "options": [0], "preferences": [[[1, "Y"]], [[0, "N"]]]},
+...                    {"name": "Prisoner Two", "options": [1], "preferences": [[[0, "Y"]], [[1, "N"]]]}],
+...                  "infeasibles": [], "useManualPreferenceRanking": false}''', "gmcr")
+>>> [o.key for o in c.options], c.decision_makers[0].preference.statements
+(['prisoner_one.cooperate', 'prisoner_two.cooperate'], ['prisoner_two.cooperate', 'not prisoner_one.cooperate'])
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from ..errors import FileFormatError
+from ..model import Conflict
+from .gmcr import conflict_to_gmcr, dump_gmcr, dumps_gmcr, gmcr_to_conflict, load_gmcr, loads_gmcr
+from .scenario import (conflict_to_data, data_to_conflict, dump_scenario, dumps_scenario, load_scenario,
+                       loads_scenario, parse_json, read_text)
+from .schema import scenario_json_schema
+from .validate import validate_conflict
+
+FORMATS = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".gmcr": "gmcr"}
+
+
+def _looks_like_gmcr(data) -> bool:
+    return isinstance(data, dict) and "decisionMakers" in data
+
+
+def format_of(path: str | os.PathLike[str]) -> str:
+    """``yaml``, ``json`` or ``gmcr`` from a file name's extension."""
+    suffix = Path(path).suffix.lower()
+    if suffix not in FORMATS:
+        raise FileFormatError(f"unknown file type '{suffix or '(no extension)'}': use .yaml, .yml, .json or .gmcr",
+                              source=str(path))
+    return FORMATS[suffix]
+
+
+def loads(text: str, fmt: str = "yaml", source: str = "<string>") -> Conflict:
+    """A Conflict from text: ``fmt`` is ``yaml``, ``json`` or ``gmcr`` (JSON with ``decisionMakers``
+    is read as GMCR+ whatever ``fmt`` says)."""
+    fmt = fmt.lower().lstrip(".")
+    if fmt == "yml":
+        fmt = "yaml"
+    if fmt == "gmcr":
+        return loads_gmcr(text, source)
+    if fmt == "json":
+        data = parse_json(text, source)
+        if _looks_like_gmcr(data):
+            return gmcr_to_conflict(data, source)
+        return data_to_conflict(data, source)
+    if fmt == "yaml":
+        return loads_scenario(text, "yaml", source)
+    raise FileFormatError(f"unknown format '{fmt}' (use yaml, json or gmcr)", source=source)
+
+
+def load(path: str | os.PathLike[str]) -> Conflict:
+    """Read a conflict from ``.yaml``/``.yml``/``.json`` (scenario) or ``.gmcr`` (GMCR+).
+
+    A ``.json`` file whose top level has ``decisionMakers`` is read as a GMCR+ file.
+    """
+    fmt = format_of(path)
+    return loads(read_text(path), fmt, str(path))
+
+
+def save(conflict: Conflict, path: str | os.PathLike[str]) -> None:
+    """Write ``conflict`` in the format the extension names (``.yaml``/``.yml``/``.json``/``.gmcr``)."""
+    if format_of(path) == "gmcr":
+        dump_gmcr(conflict, path)
+    else:
+        dump_scenario(conflict, path)
+
+
+def dumps(conflict: Conflict, fmt: str = "yaml") -> str:
+    """``conflict`` as text in ``fmt`` (``yaml``, ``json`` or ``gmcr``)."""
+    fmt = fmt.lower().lstrip(".")
+    if fmt == "gmcr":
+        return dumps_gmcr(conflict)
+    return dumps_scenario(conflict, fmt)
+
+
+def convert(src: str | os.PathLike[str], dst: str | os.PathLike[str]) -> Conflict:
+    """Read ``src`` and write it to ``dst``, formats from the extensions; returns the conflict."""
+    conflict = load(src)
+    save(conflict, dst)
+    return conflict
+
+
+__all__ = ["load", "loads", "save", "dumps", "convert", "format_of", "load_scenario", "loads_scenario",
+           "dump_scenario", "dumps_scenario", "load_gmcr", "loads_gmcr", "dump_gmcr", "dumps_gmcr",
+           "gmcr_to_conflict", "conflict_to_gmcr", "conflict_to_data", "data_to_conflict", "validate_conflict",
+           "scenario_json_schema"]

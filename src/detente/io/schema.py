@@ -1,0 +1,210 @@
+"""The scenario file format (YAML or JSON, one schema) as pydantic models.
+
+These models check the *shape* of a scenario: keys, types, the shorthand forms people write
+by hand. Meaning (names that exist, rankings that cover every state) is checked afterwards by
+:mod:`detente.io.scenario`. ``scenario_json_schema()`` gives the JSON Schema published as
+``schema/scenario.schema.json`` for editors.
+
+A small scenario::
+
+    name: Prisoner's Dilemma
+    decision_makers:
+      - name: alice
+        options: [cooperate]
+        preferences: {prioritization: [bob.cooperate, not alice.cooperate]}
+      - name: bob
+        options: [cooperate]
+        preferences: {prioritization: [alice.cooperate, not bob.cooperate]}
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal, Optional, Union
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, field_validator, model_validator
+
+REVERSIBLE_ALIASES: dict[str, str] = {
+    "both": "both", "reversible": "both",
+    "forward": "forward", "fwd": "forward", "irreversible": "forward", "n->y": "forward",
+    "backward": "backward", "back": "backward", "y->n": "backward",
+}
+"""Spellings accepted for ``reversible`` (case-insensitive), mapped to the model's values."""
+
+ReversibleText = Literal["both", "forward", "backward", "irreversible", "fwd", "back", "N->Y", "Y->N"]
+
+
+class _Spec(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class OptionSpec(_Spec):
+    """One yes/no option (a bare string ``"modify"`` is short for ``{name: modify}``)."""
+
+    name: str = Field(description="identifier used in expressions (letters, digits, _)")
+    label: str = Field("", description="display name")
+    description: str = ""
+    reversible: ReversibleText = Field(
+        "both", description="both (default); forward = only N->Y (irreversible once taken); "
+                            "backward = only Y->N. Aliases: irreversible/fwd/N->Y, back/Y->N")
+
+    @field_validator("reversible", mode="before")
+    @classmethod
+    def _normalise_reversible(cls, value: Any) -> Any:
+        if isinstance(value, bool):
+            return "both" if value else "forward"
+        if isinstance(value, str):
+            key = value.strip().lower().replace(" ", "")
+            if key in REVERSIBLE_ALIASES:
+                return REVERSIBLE_ALIASES[key]
+            raise ValueError(f"'{value}' is not a reversibility: use both, forward (only N->Y, alias "
+                             f"irreversible) or backward (only Y->N)")
+        return value
+
+
+class PayoffSpec(_Spec):
+    """A payoff formula with default values for parameters local to this DM."""
+
+    formula: str
+    parameters: dict[str, float] = Field(default_factory=dict)
+
+
+RankEntry = Union[StrictInt, list[StrictInt]]
+
+
+class PreferencesSpec(_Spec):
+    """How a DM ranks states: exactly one of ``prioritization``, ``ranking`` or ``payoff``."""
+
+    prioritization: Optional[list[str]] = Field(
+        None, description="conditions, most important first (option prioritization)")
+    ranking: Optional[list[RankEntry]] = Field(
+        None, description="state numbers best first; a nested list is a group of equally preferred states")
+    payoff: Optional[Union[str, PayoffSpec]] = Field(
+        None, description="a formula over options and parameters; higher is better")
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> "PreferencesSpec":
+        given = [k for k in ("prioritization", "ranking", "payoff") if getattr(self, k) is not None]
+        if len(given) != 1:
+            got = f"got {' and '.join(given)}" if given else "got none"
+            raise ValueError(f"give exactly one of prioritization, ranking or payoff ({got})")
+        return self
+
+
+class DecisionMakerSpec(_Spec):
+    name: str = Field(description="identifier used in expressions (letters, digits, _)")
+    label: str = Field("", description="display name")
+    description: str = ""
+    options: list[Union[str, OptionSpec]] = Field(default_factory=list)
+    preferences: PreferencesSpec
+
+
+class ImplicationSpec(_Spec):
+    """``{if: p, then: q}``: whenever condition p holds, q must hold too."""
+
+    if_: str = Field(alias="if")
+    then: str
+
+
+YesNo = Union[StrictBool, Literal["Y", "N", "y", "n", "yes", "no", "Yes", "No"]]
+
+
+class FeasibilitySpec(_Spec):
+    infeasible: list[str] = Field(default_factory=list, description="conditions describing impossible states")
+    patterns: list[dict[str, YesNo]] = Field(
+        default_factory=list, description="impossible partial assignments {option: Y/N}")
+    mutually_exclusive: list[list[str]] = Field(default_factory=list,
+                                                description="groups of options of which at most one is taken")
+    at_least_one: list[list[str]] = Field(default_factory=list,
+                                          description="groups of options of which one or more must be taken")
+    implications: list[Union[str, ImplicationSpec]] = Field(
+        default_factory=list, description='"p -> q" or {if: p, then: q}')
+
+
+class GraphSpec(_Spec):
+    """Graph form: explicit states (numbered 1..m in order) and each DM's moves."""
+
+    states: list[str]
+    moves: dict[str, list[tuple[StrictInt, StrictInt]]] = Field(default_factory=dict)
+
+
+class PerspectiveSpec(_Spec):
+    description: str = ""
+    parameters: dict[str, float] = Field(default_factory=dict)
+    preferences: dict[str, PreferencesSpec] = Field(default_factory=dict)
+
+
+class PerceptionSpec(_Spec):
+    description: str = ""
+    preferences: dict[str, PreferencesSpec] = Field(default_factory=dict)
+    parameters: dict[str, float] = Field(default_factory=dict)
+    unaware_options: list[str] = Field(default_factory=list)
+    unaware_states: list[StrictInt] = Field(default_factory=list)
+    of_others: dict[str, "PerceptionSpec"] = Field(default_factory=dict)
+
+
+class SweepSpecModel(_Spec):
+    parameter: str
+    lo: float
+    hi: float
+    steps: StrictInt = 21
+    perspective: Optional[str] = None
+    precision: Optional[float] = None
+
+
+OutcomeValue = Union[str, list[StrictInt], StrictInt]
+
+
+class ScenarioSpec(_Spec):
+    """A whole scenario file."""
+
+    schema_: Optional[str] = Field(None, alias="$schema", description="optional: URL of this schema, for editors")
+    name: str = ""
+    description: str = ""
+    parameters: dict[str, float] = Field(default_factory=dict, description="named numbers used in formulas")
+    definitions: dict[str, str] = Field(
+        default_factory=dict, description="named sub-expressions, usable in later definitions and every expression")
+    decision_makers: list[DecisionMakerSpec]
+    feasibility: FeasibilitySpec = Field(default_factory=FeasibilitySpec)
+    outcomes: dict[str, OutcomeValue] = Field(
+        default_factory=dict, description="named outcomes: a condition, or explicit state numbers")
+    status_quo: Optional[Union[StrictInt, str, list[StrictInt]]] = Field(
+        None, description="a state number, an outcome name or a condition")
+    graph: Optional[GraphSpec] = None
+    perspectives: dict[str, PerspectiveSpec] = Field(default_factory=dict)
+    perceptions: dict[str, PerceptionSpec] = Field(default_factory=dict)
+    coalitions: list[list[str]] = Field(default_factory=list)
+    sweeps: list[SweepSpecModel] = Field(default_factory=list)
+
+
+PerceptionSpec.model_rebuild()
+ScenarioSpec.model_rebuild()
+
+
+def scenario_json_schema() -> dict:
+    """The JSON Schema of scenario files (published as ``schema/scenario.schema.json``).
+
+    Regenerate the published file with ``python -m detente.io.schema > schema/scenario.schema.json``.
+    """
+    schema = ScenarioSpec.model_json_schema(by_alias=True)
+    out = {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": "detente scenario",
+           "description": "A conflict for detente (Graph Model for Conflict Resolution), in YAML or JSON."}
+    out.update({k: v for k, v in schema.items() if k not in ("title", "description")})
+    return out
+
+
+def scenario_json_schema_text() -> str:
+    """The JSON Schema as the text of ``schema/scenario.schema.json``."""
+    import json
+
+    return json.dumps(scenario_json_schema(), indent=2, ensure_ascii=False) + "\n"
+
+
+if __name__ == "__main__":  # pragma: no cover
+    import sys
+
+    sys.stdout.write(scenario_json_schema_text())
+
+
+__all__ = ["ScenarioSpec", "DecisionMakerSpec", "OptionSpec", "PreferencesSpec", "PayoffSpec",
+           "FeasibilitySpec", "ImplicationSpec", "GraphSpec", "PerspectiveSpec", "PerceptionSpec",
+           "SweepSpecModel", "REVERSIBLE_ALIASES", "scenario_json_schema", "scenario_json_schema_text"]
