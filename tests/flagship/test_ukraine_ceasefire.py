@@ -80,3 +80,38 @@ def test_briefing_answers_the_question(conflict):
     assert "russia does not take 'ceasefire'" in text
     assert "credible_commitment" in text
     assert "Sweep of lambda_r" in text
+
+
+def _label_of(hyper, state):
+    return next((p["label"] for p in hyper.to_dict()["perceived_equilibria"] if p["state"] == state), None)
+
+
+def test_hypergame_cease_fire_is_unsteady_and_the_label_goes_with_the_misperception(conflict, focal):
+    import copy
+
+    from detente.analysis.hypergame import analyze_hypergame
+
+    hyper = analyze_hypergame(conflict)
+    assert _label_of(hyper, focal) == "unsteady"
+    entry = next(p for p in hyper.to_dict()["perceived_equilibria"] if p["state"] == focal)
+    assert entry["perceived_by"] == ["us"]
+    # the administration sees the truth about Russia: the unsteady cease-fire disappears
+    corrected = copy.deepcopy(conflict)
+    corrected.perceptions["us"].parameters = {}
+    assert _label_of(analyze_hypergame(corrected), focal) is None
+
+
+def test_json_has_perspectives_and_hypergame():
+    import json
+
+    from typer.testing import CliRunner
+
+    from detente.cli import app
+
+    out = CliRunner().invoke(app, ["analyze", str(EXAMPLE), "--format", "json"])
+    assert out.exit_code == 0, out.output
+    data = json.loads(out.stdout)
+    assert set(data["perspectives"]) >= {"administration", "kremlin", "author", "restrainers", "credible_commitment"}
+    ceasefire = data["perspectives"]["administration"]["outcomes"]["ceasefire"]
+    assert ceasefire["equilibrium"]["seq"] is True and ceasefire["states"]
+    assert any(o["label"] for o in data["hypergame"]["outcomes"])
