@@ -78,8 +78,7 @@ def briefing_text(b: "Briefing") -> str:
     if b.hypergame is not None:
         lines.append("")
         lines.append("## Hypergame (who perceives what)")
-        summary = getattr(b.hypergame, "summary", None)
-        lines.append(summary() if callable(summary) else str(b.hypergame))
+        lines.extend(hypergame_lines(b))
     for s in b.sweeps:
         lines.append("")
         where = f" (perspective: {s.perspective})" if s.perspective else ""
@@ -97,6 +96,31 @@ def briefing_text(b: "Briefing") -> str:
     lines.append("## Answer")
     lines.extend(_answer(b))
     return "\n".join(lines)
+
+
+def hypergame_lines(b: "Briefing") -> list[str]:
+    """The hypergame's verdict on the focal state first, then each DM's view and the outcomes."""
+    hyper = b.hypergame
+    data = hyper.to_dict() if hasattr(hyper, "to_dict") else {}
+    if not data:
+        return [str(hyper)]
+    out: list[str] = []
+    concept = CONCEPT_LABELS.get(data.get("concept", ""), data.get("concept", ""))
+    focal = next((p for p in data.get("perceived_equilibria", []) if p["state"] == b.focal_state), None)
+    if focal is not None:
+        out.append(f"Verdict on '{b.outcome_name}' (state {b.focal_state}): {focal['label'].upper()} — "
+                   f"{focal['explanation']}")
+    else:
+        out.append(f"Verdict on '{b.outcome_name}' (state {b.focal_state}): no DM perceives it as a "
+                   f"{concept} equilibrium.")
+    summary = hyper.summary() if callable(getattr(hyper, "summary", None)) else ""
+    starts = tuple(f"- {dm} perceives " for dm in b.views[0].analysis.dm_names)
+    out.extend(line for line in summary.splitlines() if line.startswith(starts))
+    outcomes = data.get("outcomes", [])
+    if outcomes:
+        out.append("Hypergame outcomes (each DM acting on its own view): "
+                   + "; ".join(f"state {', '.join(map(str, o['states']))} {o['label']}" for o in outcomes))
+    return out
 
 
 def _answer(b: "Briefing") -> list[str]:

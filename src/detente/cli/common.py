@@ -1,0 +1,442 @@
+"""Helpers every ``detente`` command shares: loading, options, output, and the one error handler.
+
+Commands live in their own modules (``analyze_cmd.py``, ...) and use these helpers so that they
+all read scenarios, ``--set`` overrides, ``--perspective`` and ``--format`` the same way, print
+JSON the same way, and fail the same way: one red line on stderr, exit code 2, never a traceback.
+
+Extension points (lists other modules append to; see :data:`ANALYZE_EXTENSIONS`):
+
+>>> from detente.cli import common
+>>> def add_note(conflict, analysis, opts):
+...     return {"note": f"{len(analysis.dm_names)} decision makers"}
+>>> common.ANALYZE_EXTENSIONS.append(add_note)   # `detente analyze --format json` now has "note"
+>>> common.ANALYZE_EXTENSIONS.remove(add_note)
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, Optional
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.text import Text
+
+from ..errors import DetenteError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..analysis.equilibria import Analysis
+    from ..model import Conflict
+
+EXIT_USER_ERROR = 2
+"""Exit code for bad input (a scenario, an option, a file that cannot be read or written)."""
+EXIT_INTERNAL_ERROR = 1
+"""Exit code for a bug in detente."""
+
+DEBUG_ENV = "DETENTE_DEBUG"
+
+# -- extension registries ---------------------------------------------------------------------
+
+AnalyzeExtension = Callable[["Conflict", "Analysis", dict], dict]
+AnalyzeRenderer = Callable[[Console, "Conflict", "Analysis"], None]
+
+ANALYZE_EXTENSIONS: list[AnalyzeExtension] = []
+"""Hooks that add keys to ``detente analyze --format json``.
+
+Each is called as ``hook(conflict, analysis, opts)`` and returns a dict merged into the JSON
+output (return ``{}`` to add nothing). ``conflict`` is the scenario as loaded (before
+``--perspective`` and ``--set`` are applied); ``analysis`` is the result printed; ``opts`` holds
+``concepts`` (list), ``parameters`` (the ``--set`` overrides), ``perspective`` (str or None),
+``format`` and ``all_states``. Used e.g. to add ``perspectives`` and ``hypergame`` sections.
+"""
+
+ANALYZE_RENDERERS: list[AnalyzeRenderer] = []
+"""Hooks that print extra sections after ``detente analyze``'s table output.
+
+Each is called as ``hook(console, conflict, analysis)`` with the stdout :class:`rich.console.Console`
+and the same ``conflict`` and ``analysis`` as :data:`ANALYZE_EXTENSIONS`; print nothing when
+there is nothing to say.
+"""
+
+# -- consoles ---------------------------------------------------------------------------------
+
+console = Console(highlight=False)
+"""Standard output (tables, reports). Rich looks up ``sys.stdout`` at every write."""
+err_console = Console(stderr=True, highlight=False)
+"""Standard error (errors, notes, progress)."""
+
+
+def echo(text: str = "") -> None:
+    """Write plain text (no markup, no wrapping) to stdout."""
+    sys.stdout.write(text + ("" if text.endswith("\n") else "\n"))
+
+
+def note(message: str) -> None:
+    """A dim informational line on stderr (keeps stdout clean for pipes)."""
+    err_console.print(Text(message, style="dim"), soft_wrap=True)
+
+
+def stderr_is_tty() -> bool:
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+@contextmanager
+def busy(message: str) -> Iterator[Callable[[int, int], None]]:
+    """A spinner on stderr while a long computation runs (only when stderr is a terminal).
+
+    Yields a ``progress(done, total)`` callback to pass to computations that report progress.
+
+    >>> with busy("working") as progress:
+    ...     progress(1, 2)
+    """
+    if not stderr_is_tty():
+        yield lambda done, total: None
+        return
+    with err_console.status(escape(message)) as status:
+        def progress(done: int, total: int) -> None:
+            pct = f" {100 * done // total}%" if total else ""
+            status.update(f"{escape(message)}{pct}")
+
+        yield progress
+
+
+# -- errors -------------------------------------------------------------------------------------
+
+
+def format_error(exc: BaseException) -> str:
+    """The one line (plus any listed problems) printed for a user error.
+
+    >>> format_error(DetenteError("expected NAME=VALUE", field="--set"))
+    "option '--set': expected NAME=VALUE"
+    >>> format_error(DetenteError("unknown name 'x'", field="outcomes.a", source="pd.yaml"))
+    "pd.yaml, field 'outcomes.a': unknown name 'x'"
+    """
+    if isinstance(exc, DetenteError):
+        parts = []
+        if exc.source:
+            parts.append(str(exc.source))
+        if exc.field:
+            f = str(exc.field)
+            if f.startswith("-"):
+                parts.append(f"option '{f}'")
+            elif f.isupper():
+                parts.append(f"argument {f}")
+            else:
+                parts.append(f"field '{f}'")
+        where = ", ".join(parts)
+        return f"{where}: {exc.reason}" if where else str(exc.reason)
+    if isinstance(exc, OSError):
+        reason = exc.strerror or str(exc)
+        if exc.filename:
+            return f"{exc.filename}: {reason}"
+        return reason
+    return str(exc) or type(exc).__name__
+
+
+def print_error(message: str) -> None:
+    err_console.print(Text.assemble(("error: ", "bold red"), (message, "red")), soft_wrap=True)
+
+
+def _framework_exceptions() -> tuple[type[BaseException], ...]:
+    """Exceptions typer/click use for usage errors and exits: they handle these themselves."""
+    classes: list[type[BaseException]] = [typer.Exit, typer.Abort]
+    classes += [c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException"]
+    try:  # typer versions built on click itself
+        import click
+
+        classes += [click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort]
+    except ImportError:  # pragma: no cover
+        pass
+    return tuple(dict.fromkeys(classes))
+
+
+_FRAMEWORK_EXCEPTIONS = _framework_exceptions()
+
+
+@contextmanager
+def handle_errors() -> Iterator[None]:
+    """Turn exceptions into one clear line on stderr and an exit code.
+
+    * :class:`~detente.errors.DetenteError`, ``OSError`` and ``ValueError`` (bad user input):
+      ``error: <file>, field '<x>': <reason>`` in red, exit code 2;
+    * anything else is a bug: a one-line "internal error" asking for a report, exit code 1
+      (with ``DETENTE_DEBUG=1`` the exception propagates with its traceback instead).
+
+    Typer/click's own exceptions (usage errors, ``typer.Exit``) pass through untouched. The app's
+    command group runs every command inside this handler, so commands need not use it.
+    """
+    try:
+        yield
+    except _FRAMEWORK_EXCEPTIONS:
+        raise
+    except BrokenPipeError:
+        _silence_stdout()
+        raise typer.Exit(EXIT_INTERNAL_ERROR) from None
+    except (DetenteError, OSError, ValueError) as exc:
+        print_error(format_error(exc))
+        raise typer.Exit(EXIT_USER_ERROR) from None
+    except Exception as exc:
+        if os.environ.get(DEBUG_ENV, "") not in ("", "0"):
+            raise
+        text = f"{type(exc).__name__}: {exc}".splitlines()[0] if str(exc) else type(exc).__name__
+        err_console.print(Text.assemble(
+            ("internal error: ", "bold red"), (text, "red"),
+            (f" (this is a bug in detente: please report it with the command and scenario; "
+             f"run with {DEBUG_ENV}=1 to see the traceback)", "dim")), soft_wrap=True)
+        raise typer.Exit(EXIT_INTERNAL_ERROR) from None
+
+
+def _silence_stdout() -> None:
+    """After a closed pipe (``detente ... | head``), stop Python complaining at exit."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # pragma: no cover - no real stdout
+        pass
+
+
+# -- inputs -----------------------------------------------------------------------------------
+
+
+def load_conflict(path: str | os.PathLike[str]) -> "Conflict":
+    """Read a scenario file; every problem becomes a DetenteError naming the file.
+
+    >>> load_conflict("no-such-file.yaml")
+    Traceback (most recent call last):
+    ...
+    detente.errors.FileFormatError: no-such-file.yaml: file not found
+    """
+    import detente
+
+    try:
+        return detente.load(path)
+    except DetenteError as exc:
+        raise exc.located(source=str(path)) from None
+    except OSError as exc:
+        raise DetenteError(f"cannot read the file: {exc.strerror or exc}", source=str(path)) from None
+
+
+def parse_overrides(values: Iterable[str] | None) -> dict[str, float]:
+    """Parameter values from repeated ``--set name=value`` (also ``--set a=1,b=2``).
+
+    >>> parse_overrides(["cost=2.5", "p=0.1,q=1e-3"])
+    {'cost': 2.5, 'p': 0.1, 'q': 0.001}
+    >>> parse_overrides(["cost"])
+    Traceback (most recent call last):
+    ...
+    detente.errors.DetenteError: field '--set': expected NAME=VALUE (e.g. --set cost=2.5), got 'cost'
+    """
+    out: dict[str, float] = {}
+    for raw in values or ():
+        for item in str(raw).split(","):
+            item = item.strip()
+            if not item:
+                continue
+            name, eq, value = item.partition("=")
+            name, value = name.strip(), value.strip()
+            if not eq or not name or not value:
+                raise DetenteError(f"expected NAME=VALUE (e.g. --set cost=2.5), got '{item}'", field="--set")
+            try:
+                number = float(value)
+            except ValueError:
+                raise DetenteError(f"value of '{name}' must be a number, got '{value}'", field="--set") from None
+            if math.isnan(number):
+                raise DetenteError(f"value of '{name}' must be a number, got '{value}'", field="--set")
+            out[name] = number
+    return out
+
+
+def check_overrides(conflict: "Conflict", overrides: dict[str, float]) -> None:
+    """Fail, naming ``--set``, if an override names a parameter the scenario does not have."""
+    if not overrides:
+        return
+    try:
+        conflict.with_parameters(overrides)
+    except DetenteError as exc:
+        raise DetenteError(exc.reason, field="--set", source=conflict.source) from None
+
+
+def check_perspective(conflict: "Conflict", name: str | None) -> None:
+    """Fail, naming ``--perspective``, if the scenario has no perspective ``name``."""
+    if name is None or name in conflict.perspectives:
+        return
+    known = ", ".join(conflict.perspectives) or "none defined"
+    raise DetenteError(f"unknown perspective '{name}' (known: {known})", field="--perspective",
+                       source=conflict.source)
+
+
+def check_concepts(concepts: Sequence[str] | None) -> list[str]:
+    """Normalised solution concepts from repeated ``--concept`` (default: nash gmr smr seq).
+
+    >>> check_concepts(["GMR", "r"])
+    ['gmr', 'nash']
+    """
+    from ..analysis.equilibria import DEFAULT_CONCEPTS
+    from ..engine.stability import normalize_concepts
+
+    if not concepts:
+        return list(DEFAULT_CONCEPTS)
+    items = [c for raw in concepts for c in str(raw).split(",") if c.strip()]
+    try:
+        return normalize_concepts(items)
+    except DetenteError as exc:
+        raise DetenteError(exc.reason, field="--concept") from None
+
+
+def run_analysis(conflict: "Conflict", concepts: Sequence[str] | None, overrides: dict[str, float],
+                 perspective: str | None) -> "Analysis":
+    """Check the options against the scenario and analyse it, with a spinner on a terminal."""
+    import detente
+
+    chosen = check_concepts(concepts)
+    check_perspective(conflict, perspective)
+    check_overrides(conflict, overrides)
+    with busy(f"analysing {conflict.name or 'the conflict'}") as progress:
+        try:
+            return detente.analyze(conflict, chosen, parameters=overrides, perspective=perspective,
+                                   progress=progress)
+        except DetenteError as exc:
+            raise exc.located(source=conflict.source) from None
+
+
+# -- common options ---------------------------------------------------------------------------
+
+
+class OutputFormat(str, Enum):
+    """``--format`` of report commands."""
+
+    table = "table"
+    json = "json"
+    markdown = "markdown"
+
+
+class TextFormat(str, Enum):
+    """``--format`` of commands that print prose."""
+
+    text = "text"
+    json = "json"
+
+
+CONCEPT_HELP = "Solution concept (nash, gmr, smr, seq, sim, seqsim); repeat for several. Default: nash gmr smr seq."
+SET_HELP = "Override a parameter: NAME=VALUE (a number); repeat for several."
+PERSPECTIVE_HELP = "Analyse the conflict as this named perspective of the scenario sees it."
+
+Concepts = Annotated[Optional[list[str]], typer.Option("--concept", "-c", help=CONCEPT_HELP, metavar="CONCEPT",
+                                                     show_default=False)]
+"""``--concept/-c``, repeatable; pass the value to :func:`check_concepts` or :func:`run_analysis`."""
+Overrides = Annotated[Optional[list[str]], typer.Option("--set", "-s", help=SET_HELP, metavar="NAME=VALUE",
+                                                      show_default=False)]
+"""``--set/-s NAME=VALUE``, repeatable; pass the value to :func:`parse_overrides`."""
+PerspectiveName = Annotated[Optional[str], typer.Option("--perspective", "-p", help=PERSPECTIVE_HELP,
+                                                        metavar="NAME", show_default=False)]
+"""``--perspective/-p NAME``."""
+ScenarioFile = Annotated[Path, typer.Argument(help="Scenario file: .yaml, .yml, .json or GMCR+ .gmcr.",
+                                              metavar="FILE", show_default=False)]
+"""The scenario file argument (existence is checked by :func:`load_conflict`, with a clear error)."""
+
+
+# -- output ---------------------------------------------------------------------------------------
+
+
+def to_jsonable(value: Any) -> Any:
+    """Plain Python data from numpy scalars/arrays, tuples, sets and paths (state ids stay ints).
+
+    >>> import numpy as np
+    >>> to_jsonable({"ids": np.array([1, 2]), "ok": np.bool_(True), "x": np.float64(0.5)})
+    {'ids': [1, 2], 'ok': True, 'x': 0.5}
+    """
+    import numpy as np
+
+    if isinstance(value, dict):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return to_jsonable(value.tolist())
+    if isinstance(value, np.bool_):
+        return bool(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.floating):
+        value = float(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        return None if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
+    if isinstance(value, Path):
+        return str(value)
+    if isinstance(value, Enum):
+        return value.value
+    return value
+
+
+def print_json(data: Any) -> None:
+    """Pretty JSON on stdout (UTF-8 text kept as is)."""
+    echo(json.dumps(to_jsonable(data), indent=2, ensure_ascii=False))
+
+
+def merge_extensions(base: dict, extras: Iterable[dict]) -> dict:
+    """``base`` updated with each extension's dict, in order (later keys win)."""
+    for extra in extras:
+        if extra:
+            base.update(extra)
+    return base
+
+
+
+
+def print_wide(renderable: Any, out: Console | None = None) -> None:
+    """Print a table at its natural width when stdout is not a terminal (files, pipes), instead
+    of squeezing it into 80 columns; on a terminal rich fits it to the window."""
+    from rich.measure import Measurement
+
+    out = out or console
+    if not out.is_terminal:
+        needed = Measurement.get(out, out.options.update_width(100_000), renderable).maximum
+        if needed > out.width:
+            Console(file=out.file, width=needed, highlight=False, no_color=out.no_color,
+                    color_system=None).print(renderable)
+            return
+    out.print(renderable)
+
+
+def status_quo_states(analysis: "Analysis") -> list[int]:
+    """The status quo's state numbers (1-based), or [] if the scenario names none."""
+    sq = analysis.conflict.status_quo
+    if sq is None or sq == "" or sq == []:
+        return []
+    try:
+        return (analysis.compiled.states_of(sq, "status_quo") + 1).tolist()
+    except DetenteError:
+        return []
+
+
+def short_list(numbers: Sequence[int], limit: int = 30) -> str:
+    """'1, 4, 7' or '1, 2, ... (120 states)' for long lists; 'none' when empty.
+
+    >>> short_list([1, 4]), short_list([]), short_list(range(1, 100), limit=3)
+    ('1, 4', 'none', '1, 2, 3, ... (99 in all)')
+    """
+    numbers = list(numbers)
+    if not numbers:
+        return "none"
+    if len(numbers) <= limit:
+        return ", ".join(map(str, numbers))
+    return ", ".join(map(str, numbers[:limit])) + f", ... ({len(numbers)} in all)"
+
+
+__all__ = ["ANALYZE_EXTENSIONS", "ANALYZE_RENDERERS", "console", "err_console", "echo", "note", "busy",
+           "handle_errors", "format_error", "print_error", "load_conflict", "parse_overrides",
+           "check_overrides", "check_perspective", "check_concepts", "run_analysis", "OutputFormat",
+           "TextFormat", "to_jsonable", "print_json", "merge_extensions", "EXIT_USER_ERROR",
+           "EXIT_INTERNAL_ERROR", "print_wide", "status_quo_states", "short_list", "Concepts", "Overrides",
+           "PerspectiveName", "ScenarioFile"]

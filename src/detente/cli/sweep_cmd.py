@@ -1,0 +1,97 @@
+"""``detente sweep FILE --param NAME=LO:HI:STEPS``: tipping points along a parameter, with a plot."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Callable, Iterator, Optional
+
+import typer
+from rich.markup import escape
+
+from ..errors import DetenteError
+from . import app
+from .common import (Concepts, Overrides, PerspectiveName, ScenarioFile, check_concepts, check_overrides,
+                     check_perspective, console, err_console, load_conflict, parse_overrides, print_json,
+                     stderr_is_tty)
+
+
+@contextmanager
+def progress_bar(description: str, show: bool | None) -> Iterator[Callable[[int, int], None]]:
+    """A rich progress bar on stderr (shown on a terminal, or always with ``--progress``)."""
+    if show is False or (show is None and not stderr_is_tty()):
+        yield lambda done, total: None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                  console=err_console, transient=False) as bar:
+        task = bar.add_task(description, total=None)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update
+
+
+@app.command()
+def sweep(
+    file: ScenarioFile,
+    param: Annotated[str, typer.Option("--param", help="NAME=LO:HI:STEPS, e.g. lambda_r=0:0.3:31.",
+                                       metavar="NAME=LO:HI:STEPS")],
+    concept: Concepts = None,
+    set_: Overrides = None,
+    perspective: PerspectiveName = None,
+    precision: Annotated[Optional[float], typer.Option(
+        "--precision", help="Locate each tipping point to within this (default: grid spacing / 1000).")] = None,
+    state: Annotated[Optional[list[int]], typer.Option(
+        "--state", help="Also watch each DM's verdict at this state; repeat for several.")] = None,
+    output: Annotated[Optional[Path], typer.Option(
+        "--output", "-o", help="Write the plot to OUTPUT.png and OUTPUT.svg (default: <file>-sweep-<param>).")] = None,
+    no_plot: Annotated[bool, typer.Option("--no-plot", help="Do not draw the plot.")] = False,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="Output: text or json.")] = "text",
+    progress: Annotated[Optional[bool], typer.Option("--progress/--no-progress",
+                                                     help="Show a progress bar (default: on a terminal).")] = None,
+) -> None:
+    """Re-analyse across a parameter range and report every tipping point where an answer changes.
+
+    Example: detente sweep examples/ukraine-ceasefire.yaml --param lambda_r=0:0.3:31 --perspective kremlin
+    """
+    from ..analysis.sweep import parse_range
+    from ..analysis.sweep import sweep as run_sweep
+
+    if fmt not in ("text", "json"):
+        raise DetenteError(f"unknown format '{fmt}' (text or json)", field="--format")
+    name, lo, hi, steps = parse_range(param)
+    if precision is not None and precision <= 0:
+        raise DetenteError("the precision must be positive", field="--precision")
+    overrides = parse_overrides(set_)
+    conflict = load_conflict(file)
+    check_overrides(conflict, overrides)
+    check_perspective(conflict, perspective)
+    concepts = check_concepts(concept)
+    with progress_bar(f"sweeping {name}", progress) as update:
+        try:
+            result = run_sweep(conflict, name, lo, hi, steps, precision, concepts, perspective, overrides,
+                               progress=update, focus_states=state or [])
+        except DetenteError as exc:
+            raise exc.located(source=str(file)) from None
+    plots: list[Path] = []
+    if not no_plot:
+        from ..report.sweep_plot import save_sweep_plot
+
+        stem = output or Path(f"{Path(file).stem}-sweep-{name}")
+        plots = save_sweep_plot(result, stem)
+    if fmt == "json":
+        data = result.to_dict()
+        data["plots"] = [str(p) for p in plots]
+        print_json(data)
+        return
+    where = f" (perspective: {perspective})" if perspective else ""
+    console.print(f"[bold]Sweep of {name}[/bold] from {lo:g} to {hi:g} in {steps} steps{where}")
+    if not result.tipping_points:
+        console.print("No tipping point: every watched answer is the same across the range.")
+    for t in result.tipping_points:
+        console.print(f"  • {escape(t.describe())}", soft_wrap=True)
+    for p in plots:
+        console.print(f"plot: {p}")
