@@ -98,6 +98,37 @@ def briefing_text(b: "Briefing") -> str:
     return "\n".join(lines)
 
 
+def _sweep_sentence(b: "Briefing", s, dm: str) -> str:
+    """Where along the sweep the focal state holds for ``dm``, and what differs between concepts."""
+    prefix = f"state {b.focal_state}: stable for {dm} ("
+    points = {t.what[len(prefix):-1]: t for t in s.tipping_points if t.what.startswith(prefix)}
+    if not points:
+        return ""
+    where = f" (perspective {s.perspective})" if s.perspective else ""
+    text = ""
+    strict = b.concepts[-1] if b.concepts[-1] in points else next(iter(points))
+    t = points[strict]
+    side = "below" if t.after is False else "above"
+    text += f" Along {s.parameter}{where}, it holds for {dm} under {CONCEPT_LABELS[strict]} {side} {t.value:.4g}."
+    wider = [(c, p) for c, p in points.items() if c != strict and abs(p.value - t.value) > 1e-9]
+    if wider:
+        c, p = max(wider, key=lambda cp: abs(cp[1].value - t.value))
+        mid = (p.value + t.value) / 2
+        from ..analysis.equilibria import analyze
+
+        a = analyze(b.conflict, b.concepts, {s.parameter: mid}, perspective=s.perspective)
+        v = a.verdict(b.focal_state, dm, c)
+        deterred = [x for x in v.sanctions if x.sanction is not None]
+        if v.stable and deterred:
+            path = " → ".join(f"{a.dm_names[mv]} to {st + 1}" for mv, st in deterred[0].path)
+            why = (" exists but is not credible, because the sanctioner would not gain from it"
+                   if strict == "seq" else " is available")
+            text += (f" Between {min(p.value, t.value):.4g} and {max(p.value, t.value):.4g} only "
+                     f"{CONCEPT_LABELS[c]} deters its move to {deterred[0].improvement + 1}: the sanction "
+                     f"({path}){why} (it fails under {CONCEPT_LABELS[strict]}).")
+    return text
+
+
 def hypergame_lines(b: "Briefing") -> list[str]:
     """The hypergame's verdict on the focal state first, then each DM's view and the outcomes."""
     hyper = b.hypergame
@@ -139,11 +170,7 @@ def _answer(b: "Briefing") -> list[str]:
         if holds:
             line += f" It is stable for {dm} in the perspective(s): {', '.join(holds)}."
         for s in b.sweeps:
-            for t in s.tipping_points:
-                if t.what == f"state {b.focal_state}: stable for {dm} ({b.concepts[-1]})":
-                    side = "below" if t.after is False else "above"
-                    line += (f" Along {s.parameter}, it holds for {dm} {side} {t.value:.4g}"
-                             f"{' (perspective ' + s.perspective + ')' if s.perspective else ''}.")
+            line += _sweep_sentence(b, s, dm)
         out.append(line)
     if not out:
         out.append(f"- '{b.outcome_name}' at state {b.focal_state} is not rejected outright by any party in "
