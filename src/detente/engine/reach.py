@@ -25,7 +25,6 @@ from collections.abc import Sequence
 import numpy as np
 
 
-
 def reach_min(moves, members: Sequence[int], values: np.ndarray,
               improving: Sequence[np.ndarray] | None = None) -> np.ndarray:
     """min of ``values`` over {s} ∪ R_H(s) for every s (R_H^+ when ``improving`` levels are given).
@@ -42,37 +41,23 @@ def reach_min(moves, members: Sequence[int], values: np.ndarray,
 
 
 def _reach_min_composing(moves, members, values, improving):
+    fast = getattr(moves, "reach_min", None)
+    if fast is not None:
+        return fast(members, values, improving)
+    # generic Gauss–Seidel for any composing moves offering reduce_closed
     G = values.copy()
-    n = G.size
-    # pending[j]: states whose G changed since DM j last looked at their blocks
-    pending = {j: None for j in members}   # None = everything
+    quiet = 0
     while True:
-        changed_any = False
         for j in members:
-            todo = pending[j]
-            if todo is not None and todo.size == 0:
-                continue
             lev = None if improving is None else improving[j]
-            if todo is None:
-                rows = np.arange(n)
-                cand = moves.reduce(j, G, "min", lev)
+            new = moves.reduce_closed(j, G, "min", lev)
+            if (new < G).any():
+                G = np.minimum(G, new)
+                quiet = 0
             else:
-                rows, cand = moves.reduce(j, G, "min", lev, states=todo)
-            better = cand < G[rows]
-            pending[j] = np.zeros(0, np.int64)
-            if better.any():
-                changed = rows[better]
-                G[changed] = cand[better]
-                changed_any = True
-                for l in members:
-                    if l == j:
-                        continue
-                    pl = pending[l]
-                    if pl is not None:
-                        pending[l] = np.union1d(pl, changed) if pl.size else changed
-                # j's own moves compose, so j need not look again at what it just set
-        if not changed_any:
-            return G
+                quiet += 1
+            if quiet >= len(members):
+                return G
 
 
 def _reach_min_last_mover(moves, members, values, improving):

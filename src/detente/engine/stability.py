@@ -17,7 +17,9 @@ u_i (higher = more preferred) and N−i the other DMs:
 Each of GMR, SMR, SEQ is "for every UI s1: min over a reachable set of some value ≤ u_i(s)".
 With X(s1) that minimum, s is unstable iff some s1 ∈ R_i(s) has u_i(s1) > u_i(s) and
 X(s1) > u_i(s), i.e. iff max over R_i(s) of min(u_i, X) exceeds u_i(s): one reduction over
-R_i for every state at once.
+R_i for every state at once. The reduction may include s itself (min(u_i, X)(s) ≤ u_i(s)
+never decides anything), which is the cheaper "closed" form the engine uses; likewise Nash
+compares max of u_i over {s} ∪ R_i(s) with u_i(s), and that same array is SMR's escape value.
 """
 
 from __future__ import annotations
@@ -79,28 +81,35 @@ def normalize_concepts(concepts) -> list[str]:
     return out
 
 
-def sanction_values(game: Game, i: int, concept: str) -> np.ndarray:
-    """X(s1) for every s1: the best sanction the others can impose on DM i after i moves to s1."""
+def sanction_values(game: Game, i: int, concept: str, best_escape: np.ndarray | None = None) -> np.ndarray:
+    """X(s1) for every s1: the best sanction the others can impose on DM i after i moves to s1.
+
+    ``best_escape`` (SMR only) is max of u_i over {s} ∪ R_i(s), if already computed.
+    """
     u = game.levels[i]
     others = game.others(i)
     if concept == "gmr":
         return reach_min(game.moves, others, u)
     if concept == "smr":
-        escape = np.maximum(u, game.moves.reduce(i, u, "max"))
+        escape = best_escape if best_escape is not None else game.moves.reduce_closed(i, u, "max")
         return reach_min(game.moves, others, escape)
     if concept == "seq":
         return reach_min(game.moves, others, u, improving=game.levels)
     raise ValueError(concept)
 
 
-def stable_for(game: Game, i: int, concept: str) -> np.ndarray:
-    """Boolean array: is each state stable for DM i under ``concept``?"""
+def stable_for(game: Game, i: int, concept: str, best_escape: np.ndarray | None = None) -> np.ndarray:
+    """Boolean array: is each state stable for DM i under ``concept``?
+
+    ``best_escape``: max of u_i over {s} ∪ R_i(s), shared by Nash and SMR when given.
+    """
     u = game.levels[i]
     if concept == "nash":
-        return game.moves.reduce(i, u, "max") <= u
+        best = best_escape if best_escape is not None else game.moves.reduce_closed(i, u, "max")
+        return best <= u
     if concept in ("gmr", "smr", "seq"):
-        X = sanction_values(game, i, concept)
-        worst = game.moves.reduce(i, np.minimum(u, X), "max")
+        X = sanction_values(game, i, concept, best_escape)
+        worst = game.moves.reduce_closed(i, np.minimum(u, X), "max")
         return worst <= u
     if concept in ("sim", "seqsim"):
         return _simultaneous(game, i, improving_only=(concept == "seqsim"))
@@ -108,11 +117,39 @@ def stable_for(game: Game, i: int, concept: str) -> np.ndarray:
 
 
 def stability(game: Game, concepts=("nash", "gmr", "smr", "seq")) -> dict[str, np.ndarray]:
-    """{concept: (n_dms × m) boolean array of per-DM stability}."""
-    out: dict[str, np.ndarray] = {}
-    for c in normalize_concepts(concepts):
-        out[c] = np.stack([stable_for(game, i, c) for i in range(game.n_dms)])
-    return out
+    """{concept: (n_dms × m) boolean array of per-DM stability}.
+
+    >>> from detente.engine.moves import OptionMoves
+    >>> import numpy as np
+    >>> levels = np.array([[1, 3, 0, 2], [1, 0, 3, 2]])        # a 2x2 Prisoner's Dilemma
+    >>> game = Game(["a", "b"], levels, OptionMoves(np.arange(4), [[0], [1]], ["both", "both"]))
+    >>> equilibria(stability(game, ["nash"])["nash"]).tolist()
+    [3]
+    """
+    names = normalize_concepts(concepts)
+    out: dict[str, list[np.ndarray]] = {c: [] for c in names}
+    if hasattr(game.moves, "deterred"):
+        # option form: one sweep in DM i's block layout gives Nash and SMR's escape values, and
+        # each verdict is one more sweep there, on min(u_i, X)
+        for i in range(game.n_dms):
+            u = game.levels[i]
+            escape, nash = game.moves.best_escape(i, u)
+            for c in names:
+                if c == "nash":
+                    out[c].append(nash)
+                elif c in ("gmr", "smr", "seq"):
+                    out[c].append(game.moves.deterred(i, u, sanction_values(game, i, c, escape)))
+                else:
+                    out[c].append(stable_for(game, i, c))
+        return {c: np.stack(v) for c, v in out.items()}
+    for i in range(game.n_dms):
+        escape = None
+        if "nash" in names or "smr" in names:
+            # max of u_i over {s} ∪ R_i(s): Nash's test and SMR's escape values, computed once
+            escape = game.moves.reduce_closed(i, game.levels[i], "max")
+        for c in names:
+            out[c].append(stable_for(game, i, c, escape))
+    return {c: np.stack(v) for c, v in out.items()}
 
 
 def equilibria(stable: np.ndarray) -> np.ndarray:
