@@ -84,13 +84,15 @@ class StateSpace:
 def estimate_option_form_bytes(n_options: int, dm_option_counts: list[int], n_feasible: int | None = None) -> int:
     """A conservative estimate of the engine's peak memory for an option-form model.
 
-    Per DM the engine keeps a block table of at most 2^n entries and, for improvement
-    sanctions, a boolean mask of (feasible states × 2^k) where k is that DM's option count.
+    Per state the engine keeps codes, levels and a few working arrays; per DM with k options a
+    block table of (2^k × blocks) entries, at most min(m · 2^k, 2^n), with an index, a validity
+    flag and a compact level copy each; plus fixed-size chunk buffers for improvement passes.
     """
     m = n_feasible if n_feasible is not None else (1 << n_options)
-    per_state = 8 * 12  # codes, levels, reach values, results (several int32/int64 arrays)
-    total = m * per_state * max(1, len(dm_option_counts))
+    n_dms = max(1, len(dm_option_counts))
+    total = m * (160 + 8 * n_dms + n_options)  # codes, levels, option columns, working arrays
     for k in dm_option_counts:
-        total += min(m, 1 << max(0, n_options - k)) * (1 << k) * 4   # block index table
-        total += m * (1 << k)                                         # improvement mask (bool)
+        table = min(m * (1 << k), 1 << n_options)
+        total += table * 14 + m * 24
+    total += 64 << 20   # chunk buffers of the pairwise improvement passes
     return int(total)
