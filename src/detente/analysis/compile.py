@@ -18,6 +18,7 @@ from ..engine.stability import Game
 from ..engine.states import StateSpace, estimate_option_form_bytes
 from ..errors import DetenteError, ExpressionError, ModelError, ModelTooLargeError
 from ..model import Conflict, Payoff, Preference, Prioritization, Ranking
+from ..model.evaluation import add_definitions, as_mask, feasibility_test, option_columns
 from ..model.expressions import Node, builtin_functions, check_names, evaluate, parse
 
 DEFAULT_MEMORY_LIMIT = 4 << 30
@@ -67,7 +68,7 @@ class Compiled:
 
     def condition_mask(self, text: str, where: str = "condition") -> np.ndarray:
         """States satisfying a condition, as a boolean mask."""
-        return _bool_mask(_eval_located(text, self.env, where), self.n_states, where)
+        return as_mask(_eval_located(text, self.env, where), self.n_states, where)
 
     def states_of(self, spec, where: str) -> np.ndarray:
         """0-based state indices named by a state number, a list of numbers, an outcome or a condition."""
@@ -101,25 +102,6 @@ def _eval_located(text: str, env: Mapping, where: str, functions: Mapping | None
         raise exc.located(field_prefix=where) from None
 
 
-def _bool_mask(value, m: int, where: str) -> np.ndarray:
-    arr = np.asarray(value)
-    if arr.dtype != bool:
-        if np.issubdtype(arr.dtype, np.number) and np.all(np.isin(arr, (0, 1))):
-            arr = arr.astype(bool)
-        else:
-            raise ModelError("expected a condition (true/false), got a number-valued formula", field=where)
-    return np.broadcast_to(arr, (m,)).copy()
-
-
-def option_env(conflict: Conflict, codes: np.ndarray) -> dict[str, np.ndarray]:
-    """Every option name an expression may use, mapped to 'taken?' for each code."""
-    env: dict[str, np.ndarray] = {}
-    cache: dict[int, np.ndarray] = {}
-    for name, k in conflict.option_names().items():
-        if k not in cache:
-            cache[k] = ((codes >> k) & 1).astype(bool)
-        env[name] = cache[k]
-    return env
 
 
 def compile_conflict(conflict: Conflict, parameters: Mapping[str, float] | None = None,
@@ -144,29 +126,7 @@ def _compile(conflict: Conflict, progress) -> Compiled:
     if n == 0:
         raise ModelError("no options: give each decision maker options, or use graph form",
                          field="decision_makers")
-    names = conflict.option_names()
-    sources = conflict.feasibility.sources()
-    parsed = []
-    for where, text in sources:
-        try:
-            node = parse(text)
-            check_names(node, list(names) + list(params) + list(conflict.definitions), funcs.keys())
-        except ExpressionError as exc:
-            raise exc.located(field_prefix=where) from None
-        parsed.append((where, node))
-
-    def feasible(codes: np.ndarray) -> np.ndarray:
-        env = {**option_env(conflict, codes), **params}
-        if parsed and conflict.definitions:
-            _add_definitions(conflict, env, codes.size, funcs)
-        ok = np.ones(codes.shape, dtype=bool)
-        for where, node in parsed:
-            try:
-                bad = evaluate(node, env, funcs)
-            except ExpressionError as exc:
-                raise exc.located(field_prefix=where) from None
-            ok &= ~_bool_mask(bad, codes.size, where)
-        return ok
+    feasible = feasibility_test(conflict, funcs, params)
 
     dm_bits: list[list[int]] = []
     k = 0
@@ -178,9 +138,9 @@ def _compile(conflict: Conflict, progress) -> Compiled:
     estimate = estimate_option_form_bytes(n, [len(b) for b in dm_bits], space.size)
     if estimate > limit:
         raise ModelTooLargeError(_too_large(n, dm_bits, estimate, limit, space.size), field="decision_makers")
-    env: dict[str, np.ndarray | float] = {**option_env(conflict, space.codes), **params}
+    env: dict[str, np.ndarray | float] = {**option_columns(conflict, space.codes), **params}
     m = space.size
-    _add_definitions(conflict, env, m, funcs)
+    add_definitions(conflict, env, m, funcs)
     levels = np.stack([_levels(conflict, i, env, m, funcs) for i in range(len(conflict.decision_makers))])
     modes = [o.reversibility for o in options]
     moves = OptionMoves(space.codes, dm_bits, modes)
@@ -223,23 +183,12 @@ def _compile_graph(conflict: Conflict, params: dict[str, float], funcs) -> Compi
         if name.isidentifier():
             env[name] = np.arange(m) == k
     env.update(params)
-    _add_definitions(conflict, env, m, funcs)
+    add_definitions(conflict, env, m, funcs)
     levels = np.stack([_levels(conflict, i, env, m, funcs) for i in range(len(conflict.decision_makers))])
     game = Game(conflict.dm_names, levels, GraphMoves(m, arcs), None, [])
     compiled = Compiled(conflict, game, None, env, parameters=params)
     compiled.outcomes = _outcomes(conflict, compiled)
     return compiled
-
-
-def _add_definitions(conflict: Conflict, env: dict, m: int, funcs) -> None:
-    """Evaluate the scenario's named sub-expressions, in order, into ``env``."""
-    for name, text in conflict.definitions.items():
-        where = f"definitions.{name}"
-        if name in env:
-            raise ModelError(f"definition '{name}' clashes with an option or parameter of the same name",
-                             field=where)
-        value = _eval_located(text, env, where, funcs)
-        env[name] = np.broadcast_to(np.asarray(value), (m,)).copy() if np.ndim(value) else value
 
 
 def _outcomes(conflict: Conflict, compiled: Compiled) -> dict[str, np.ndarray]:
@@ -265,7 +214,7 @@ def preference_levels(pref: Preference, env: Mapping, m: int, where: str, funcs=
     if isinstance(pref, Prioritization):
         if not pref.statements:
             return np.zeros(m, dtype=np.int32)
-        truths = [_bool_mask(_eval_located(t, env, f"{where}.prioritization[{k}]", funcs), m,
+        truths = [as_mask(_eval_located(t, env, f"{where}.prioritization[{k}]", funcs), m,
                              f"{where}.prioritization[{k}]") for k, t in enumerate(pref.statements)]
         k = len(truths)
         if k <= 62:
