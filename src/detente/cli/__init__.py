@@ -87,6 +87,12 @@ from . import convert_cmd  # noqa: E402,F401
 from . import schema_cmd  # noqa: E402,F401
 from . import perspectives_ext  # noqa: E402,F401
 from . import report_cmd  # noqa: E402,F401
-from . import brief_cmd, montecarlo_cmd, serve_cmd, sweep_cmd  # noqa: E402,F401
+from . import brief_cmd  # noqa: E402,F401
+from . import montecarlo_cmd  # noqa: E402,F401
+from . import serve_cmd  # noqa: E402,F401
+from . import sweep_cmd  # noqa: E402,F401
+from . import evolve_cmd  # noqa: E402,F401
+from . import coalitions_cmd  # noqa: E402,F401
+from . import inverse_cmd  # noqa: E402,F401
 
 __all__ = ["app", "main", "DetenteGroup"]

@@ -1,0 +1,251 @@
+"""Inverse analysis: the preference changes that make a desired state an equilibrium.
+
+Checks: every answer, applied, makes the state an equilibrium (re-analysed independently here);
+the smallest change agrees with an exhaustive search over every ranking with ties (weak order)
+on small conflicts; the conditions are exactly the stability conditions; SEQ answers respect
+the GMR lower bound; and a 4096-state conflict, far beyond enumerating rankings, is solved.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from itertools import product
+
+import numpy as np
+import pytest
+
+import detente
+from detente.analysis.compile import compile_conflict
+from detente.analysis.equilibria import analyze
+from detente.analysis.inverse import inverse, kendall_distance, levels_to_ranking, raise_cost, raised_levels
+from detente.engine import reference
+from detente.errors import DetenteError, ModelError
+from detente.model import Conflict, DecisionMaker, GraphForm, Option, Ranking
+
+
+def elmira_graph() -> Conflict:
+    """Elmira as the book's 9-state graph (Fang, Hipel & Kilgour 1993)."""
+    moves = {
+        "MoE": [(1, 2), (3, 4), (5, 6), (7, 8)],
+        "Uniroyal": [(1, 3), (2, 4), (5, 7), (6, 8)] + [(s, 9) for s in range(1, 9)],
+        "LG": [(1, 5), (5, 1), (2, 6), (6, 2), (3, 7), (7, 3), (4, 8), (8, 4)],
+    }
+    return Conflict("Elmira (graph)", [
+        DecisionMaker("MoE", preference=Ranking([[7], [3], [4], [8], [5], [1], [2], [6], [9]])),
+        DecisionMaker("Uniroyal", preference=Ranking([[1], [4], [8], [5], [9], [2], [3], [7], [6]])),
+        DecisionMaker("LG", preference=Ranking([[7], [3], [5], [1], [8], [6], [4], [2], [9]])),
+    ], graph=GraphForm([f"s{k}" for k in range(1, 10)], moves), outcomes={"accepted": [4, 8]})
+
+
+@lru_cache(maxsize=None)
+def weak_orders(m: int) -> list[tuple[int, ...]]:
+    """Every ranking with ties of m states, as level vectors (0 = worst, consecutive levels)."""
+    out = []
+    for v in product(range(m), repeat=m):
+        used = sorted(set(v))
+        if used == list(range(len(used))):
+            out.append(v)
+    return out
+
+
+def random_graph_conflict(seed: int, n: int, m: int, density: float = 0.35) -> Conflict:
+    rng = np.random.default_rng(seed)
+    moves = {f"d{i}": [(s, q) for s in range(1, m + 1) for q in range(1, m + 1) if s != q and rng.random() < density]
+             for i in range(n)}
+    levels = rng.integers(0, int(rng.integers(2, m + 1)), (n, m)) if seed % 2 else \
+        np.stack([rng.permutation(m) for _ in range(n)])
+    return Conflict(f"r{seed}", [DecisionMaker(f"d{i}", preference=levels_to_ranking(levels[i])) for i in range(n)],
+                    graph=GraphForm([f"s{k}" for k in range(m)], moves))
+
+
+def ref_moves(game):
+    return [[set(game.moves.targets(j, s).tolist()) for s in range(game.n_states)] for j in range(game.n_dms)]
+
+
+# -- answers, applied, make the state an equilibrium -----------------------------------------------------
+def test_prisoners_dilemma_cooperation():
+    pd = detente.examples.prisoners_dilemma()
+    inv = inverse(pd, 4, "nash")
+    assert inv.feasible and inv.verified and inv.optimal
+    assert inv.distance == 2
+    assert inv.changes["alice"].demoted == [3] and inv.changes["bob"].demoted == [2]
+    # applied independently: state 4 becomes a Nash equilibrium
+    changed = pd.with_preferences({dm: ch.ranking() for dm, ch in inv.changes.items() if ch.changed})
+    assert 4 in analyze(changed, ["nash"]).equilibria["nash"]
+    # conditions: against alice's move 4 -> 3, Nash needs 4 ≿ 3
+    (cl,) = inv.changes["alice"].conditions
+    assert cl.improvement == 3 and cl.alternatives == [] and not cl.holds_now
+    # under GMR and SEQ mutual cooperation is already an equilibrium: nothing changes
+    for c in ("gmr", "seq"):
+        r = inverse(pd, 4, c)
+        assert r.distance == 0 and r.verified and r.optimal
+    json.dumps(inv.to_dict())
+    assert "alice: rank state 4 at least as high as state 3" in inv.summary()
+
+
+@pytest.mark.parametrize("concept", ["nash", "gmr", "smr", "seq"])
+def test_elmira_every_state_can_be_made_an_equilibrium(concept):
+    c = elmira_graph()
+    for s in range(1, 10):
+        inv = inverse(c, s, concept)
+        assert inv.feasible and inv.verified, (s, concept)
+        assert s in analyze(inv.conflict, [concept]).equilibria[concept]
+        assert inv.distance >= inv.lower_bound
+        if s in analyze(c, [concept]).equilibria[concept]:
+            assert inv.distance == 0
+
+
+def test_elmira_accepting_the_original_order():
+    # Book state 7: Uniroyal accepts the original order, the local government insists. Uniroyal
+    # (1 > 4 > 8 > 5 > 9 > 2 > 3 > 7 > 6) can abandon, 7 -> 9, which it prefers, and nobody
+    # moves out of 9: no sanction, so 7 is not even GMR-stable. By hand, the cheapest fixes
+    # both cost 3 pairs: push 9 below 7 (passing 2 and 3), or lift 7 above 9, 2 and 3.
+    c = elmira_graph()
+    inv = inverse(c, 7, "gmr")
+    assert inv.verified and inv.optimal
+    assert inv.changes["MoE"].distance == 0 and inv.changes["LG"].distance == 0
+    assert inv.changes["Uniroyal"].distance == 3
+    assert inv.changes["Uniroyal"].at_least_as_good_as == 9 and inv.changes["Uniroyal"].demoted == [2, 3, 9]
+    (cl,) = inv.changes["Uniroyal"].conditions
+    assert cl.improvement == 9 and cl.alternatives == [] and not cl.holds_now
+    # a named outcome: the cheapest of its states is chosen, all are reported
+    out = inverse(c, "accepted", "nash")
+    assert out.state in (4, 8) and [x["state"] for x in out.candidates] == [4, 8]
+    assert out.distance == min(x["distance"] for x in out.candidates)
+
+
+# -- smallest change: exhaustive check -----------------------------------------------------------------
+@pytest.mark.parametrize("seed", range(10))
+@pytest.mark.parametrize("concept", ["nash", "gmr", "smr"])
+def test_distance_is_minimal_over_all_rankings(seed, concept):
+    m = 4 + seed % 2
+    c = random_graph_conflict(seed, n=2 + seed % 2, m=m)
+    game = compile_conflict(c).game
+    R = ref_moves(game)
+    t = seed % m
+    inv = inverse(c, t + 1, concept)
+    assert inv.verified and inv.optimal
+    for i, dm in enumerate(game.dm_names):
+        best = None
+        for v in weak_orders(m):
+            levels = game.levels.copy()
+            levels[i] = v
+            if reference.stable(R, levels.tolist(), i, t, concept):
+                d = kendall_distance(game.levels[i], np.asarray(v))
+                best = d if best is None else min(best, d)
+        assert inv.changes[dm].distance == best, (dm, concept)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_seq_answer_is_verified_and_bounded_by_exhaustive_search(seed):
+    m = 4
+    c = random_graph_conflict(40 + seed, n=2, m=m, density=0.45)
+    game = compile_conflict(c).game
+    R = ref_moves(game)
+    t = seed % m
+    inv = inverse(c, t + 1, "seq")
+    assert inv.verified
+    best = None
+    orders = weak_orders(m)
+    for v0 in orders:
+        d0 = kendall_distance(game.levels[0], np.asarray(v0))
+        if best is not None and d0 > best:
+            continue
+        for v1 in orders:
+            d = d0 + kendall_distance(game.levels[1], np.asarray(v1))
+            if best is not None and d >= best:
+                continue
+            lv = [list(v0), list(v1)]
+            if all(reference.stable(R, lv, i, t, "seq") for i in (0, 1)):
+                best = d
+    assert inv.lower_bound <= best <= inv.distance
+    if inv.optimal:
+        assert inv.distance == best
+
+
+def test_raising_the_state():
+    u = np.array([3, 5, 5, 1, 3, 4, 6])       # state 0 is tied with state 4
+    v = raised_levels(u, 0, 5)
+    # state 0 moves just above level 5 (states 1, 2 and 5 pass below it, as does its tie-mate 4)
+    assert levels_to_ranking(v).order == [[7], [1], [2, 3], [6], [5], [4]]
+    assert kendall_distance(u, v) == raise_cost(u, 0, 5) == 3 + 1
+    assert np.array_equal(raised_levels(u, 0, None), u) and raise_cost(u, 0, None) == 0
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_reported_distance_is_the_kendall_distance(seed):
+    c = random_graph_conflict(70 + seed, n=3, m=7)
+    for concept in ("nash", "smr", "seq"):
+        inv = inverse(c, 1 + seed % 7, concept)
+        game = compile_conflict(c).game
+        for i, dm in enumerate(game.dm_names):
+            assert inv.changes[dm].distance == kendall_distance(game.levels[i], inv.changes[dm].levels)
+
+
+# -- restrictions, errors, scale ------------------------------------------------------------------------
+def test_fixed_dms_can_make_it_impossible():
+    pd = detente.examples.prisoners_dilemma()
+    inv = inverse(pd, 4, "nash", dms=["alice"])
+    assert not inv.feasible and "bob" in inv.reason and not inv.verified
+    assert "impossible" in inv.summary()
+    ok = inverse(pd, 2, "nash", dms=["alice"])   # alice cooperates alone: only alice must change
+    assert ok.feasible and ok.verified and ok.changes["bob"].distance == 0
+
+
+def test_errors():
+    pd = detente.examples.prisoners_dilemma()
+    with pytest.raises(DetenteError, match="not SIM"):
+        inverse(pd, 1, "sim")
+    with pytest.raises(DetenteError, match="unknown solution concept"):
+        inverse(pd, 1, "zzz")
+    with pytest.raises(ModelError, match="out of range"):
+        inverse(pd, 7)
+    with pytest.raises(ModelError, match="unknown decision maker"):
+        inverse(pd, 1, dms=["carol"])
+
+
+def test_scales_past_enumerating_rankings():
+    # 3 DMs x 4 options = 4096 states, random strict rankings: 4096! rankings per DM
+    rng = np.random.default_rng(0)
+    dms = [DecisionMaker(d, [Option(f"o{k}", d) for k in range(4)], levels_to_ranking(rng.permutation(4096)))
+           for d in "abc"]
+    c = Conflict("big", dms)
+    eq = analyze(c, ["smr", "gmr", "seq"]).equilibria
+    not_smr = next(s for s in range(1, 4097) if s not in eq["smr"])
+    gmr_not_seq = next(s for s in eq["gmr"] if s not in eq["seq"])
+    for state, concept in ((1, "nash"), (not_smr, "smr"), (gmr_not_seq, "seq")):
+        inv = inverse(c, state, concept, max_evaluations=100)
+        assert inv.feasible and inv.verified and inv.distance > 0, concept
+        assert inv.distance >= inv.lower_bound
+        if concept != "seq":
+            assert inv.optimal
+
+
+def test_cli_inverse(tmp_path):
+    pytest.importorskip("detente.cli")
+    from typer.testing import CliRunner
+
+    from detente.cli import app
+
+    path = tmp_path / "pd.yaml"
+    path.write_text("""\
+name: PD
+decision_makers:
+  - {name: alice, options: [cooperate], preferences: {prioritization: [bob.cooperate, not alice.cooperate]}}
+  - {name: bob, options: [cooperate], preferences: {prioritization: [alice.cooperate, not bob.cooperate]}}
+outcomes:
+  cooperation: alice.cooperate and bob.cooperate
+""")
+    runner = CliRunner()
+    res = runner.invoke(app, ["inverse", str(path), "cooperation", "-c", "nash", "--format", "json"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert data["state"] == 4 and data["verified"] and data["distance"] == 2
+    assert data["changes"]["alice"]["ranking"] == [[4], [3], [1], [2]]     # 4 raised above 3
+    text = runner.invoke(app, ["inverse", str(path), "4", "-c", "nash", "--dm", "alice"])
+    assert text.exit_code == 0 and "impossible" in text.stdout
+    bad = runner.invoke(app, ["inverse", str(path), "4", "-c", "sim"])
+    assert bad.exit_code == 2
+    bad = runner.invoke(app, ["inverse", str(path), "4", "--dm", "carol"])
+    assert bad.exit_code == 2 and "--dm" in bad.output
