@@ -1,9 +1,7 @@
 """Reports rendered in headless Chromium: the page loads with no console messages and shows the graph.
 
-
-for pixels); page console messages appear in its stderr log as ``CONSOLE`` lines. The tests skip
-when no Chromium is installed (Debian: ``apt-get install chromium``; CI installs it). Set
-``DETENTE_CHROMIUM`` to use another binary.
+The tests skip when no Chromium is installed (Debian: ``apt-get install chromium``; CI installs
+it); see ``tests/browser_utils.py``.
 """
 
 from __future__ import annotations
