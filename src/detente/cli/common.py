@@ -251,8 +251,8 @@ def parse_overrides(values: Iterable[str] | None) -> dict[str, float]:
                 number = float(value)
             except ValueError:
                 raise DetenteError(f"value of '{name}' must be a number, got '{value}'", field="--set") from None
-            if math.isnan(number):
-                raise DetenteError(f"value of '{name}' must be a number, got '{value}'", field="--set")
+            if not math.isfinite(number):
+                raise DetenteError(f"value of '{name}' must be a finite number, got '{value}'", field="--set")
             out[name] = number
     return out
 
@@ -288,6 +288,8 @@ def check_concepts(concepts: Sequence[str] | None) -> list[str]:
     if not concepts:
         return list(DEFAULT_CONCEPTS)
     items = [c for raw in concepts for c in str(raw).split(",") if c.strip()]
+    if not items:
+        raise DetenteError("no solution concept given (use nash, gmr, smr, seq, sim or seqsim)", field="--concept")
     try:
         return normalize_concepts(items)
     except DetenteError as exc:

@@ -32,6 +32,12 @@ def parse_groups(values: list[str] | None, where: str) -> list[list[str]] | None
         members = [x.strip() for x in str(raw).split(",") if x.strip()]
         if not members:
             raise DetenteError(f"empty coalition '{raw}' (write DM names separated by commas)", field=where)
+        twice = sorted({m for m in members if members.count(m) > 1})
+        if twice:
+            raise DetenteError(f"coalition '{raw}' lists {', '.join(twice)} more than once", field=where)
+        if len(members) < 2:
+            raise DetenteError(f"coalition '{raw}' has one decision maker: a coalition needs at least two",
+                               field=where)
         out.append(members)
     return out
 
@@ -94,6 +100,9 @@ def evolve(
             ev = run_evolve(analysis.compiled, s0, modes, analysis.concepts, parse_groups(coalition, "--coalition"))
         except DetenteError as exc:
             field = {"coalitions": "--coalition", "status_quo": "--from"}.get(str(exc.field).split("[")[0])
+            if field == "--from" and start is None:  # the scenario's own status_quo: name the file
+                raise DetenteError(f"{exc.reason} (or give one with --from STATE)", field="status_quo",
+                                   source=conflict.source) from None
             if field:
                 raise DetenteError(exc.reason, field=field) from None
             raise exc.located(source=conflict.source) from None

@@ -13,6 +13,9 @@ from .common import (Concepts, Overrides, PerspectiveName, ScenarioFile, check_c
                      check_perspective, console, load_conflict, parse_overrides, print_json)
 from .sweep_cmd import progress_bar
 
+MAX_SAMPLES = 1_000_000
+"""Most draws ``--samples`` accepts (each is a full analysis; more is a typo, not a plan)."""
+
 
 @app.command()
 def montecarlo(
@@ -39,6 +42,13 @@ def montecarlo(
     """
     from ..analysis.montecarlo import monte_carlo, parse_distribution
 
+    if fmt not in ("text", "json"):
+        raise DetenteError(f"unknown format '{fmt}' (text or json)", field="--format")
+    if not 1 <= samples <= MAX_SAMPLES:
+        raise DetenteError(f"the number of samples must be between 1 and {MAX_SAMPLES:,}, got {samples}",
+                           field="--samples")
+    if seed < 0:
+        raise DetenteError(f"the seed must be a whole number >= 0, got {seed}", field="--seed")
     dists = {}
     for text in param:
         if "=" not in text:

@@ -14,7 +14,7 @@ from .common import console
 @app.command()
 def serve(
     host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port to listen on.")] = 8000,
 ) -> None:
     """Start the web app (needs the web extra: pip install 'detente\\[web]') and print its address."""
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Callable, Iterator, Optional
@@ -10,6 +11,7 @@ import typer
 from rich.markup import escape
 
 from ..errors import DetenteError
+from ..io.validate import MAX_SWEEP_STEPS
 from . import app
 from .common import (Concepts, Overrides, PerspectiveName, ScenarioFile, check_concepts, check_overrides,
                      check_perspective, console, err_console, load_conflict, parse_overrides, print_json,
@@ -63,8 +65,13 @@ def sweep(
     if fmt not in ("text", "json"):
         raise DetenteError(f"unknown format '{fmt}' (text or json)", field="--format")
     name, lo, hi, steps = parse_range(param)
-    if precision is not None and precision <= 0:
-        raise DetenteError("the precision must be positive", field="--precision")
+    if precision is not None and not (math.isfinite(precision) and precision > 0):
+        raise DetenteError(f"the precision must be a positive number, got {precision}", field="--precision")
+    if not (math.isfinite(lo) and math.isfinite(hi)):
+        raise DetenteError(f"LO and HI must be finite numbers, got {lo} and {hi}", field="--param")
+    if steps > MAX_SWEEP_STEPS:
+        raise DetenteError(f"at most {MAX_SWEEP_STEPS:,} steps, got {steps:,} (each step is a full analysis: use "
+                           "fewer steps; tipping points are still located to --precision)", field="--param")
     overrides = parse_overrides(set_)
     conflict = load_conflict(file)
     check_overrides(conflict, overrides)

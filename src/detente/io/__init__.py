@@ -67,6 +67,8 @@ def load(path: str | os.PathLike[str]) -> Conflict:
 
     A ``.json`` file whose top level has ``decisionMakers`` is read as a GMCR+ file.
     """
+    if Path(path).is_dir():
+        raise FileFormatError("is a directory, not a scenario file", source=str(path))
     fmt = format_of(path)
     return loads(read_text(path), fmt, str(path))
 

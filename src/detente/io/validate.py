@@ -8,6 +8,7 @@ together.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable
 
@@ -21,6 +22,9 @@ from ._states import MAX_VALIDATION_OPTIONS, as_mask, check_expression, expressi
     state_env
 
 KEYWORDS = {"and", "or", "not", "if", "else", "iff", "implies", "true", "false"}
+
+MAX_SWEEP_STEPS = 10_000
+"""Most grid points a sweep may have (each is a full analysis; tipping points are then bisected)."""
 
 
 def combine(errors: list[DetenteError], source: str | None = None) -> DetenteError:
@@ -102,7 +106,7 @@ class _Checker:
 
     def expr(self, text, where: str, extra: Iterable[str] = ()) -> None:
         try:
-            check_expression(text, self.known | set(extra), where)
+            check_expression(text, self.known | set(extra), where, self.funcs)
         except DetenteError as exc:
             self.add(exc)
 
@@ -147,10 +151,12 @@ class _Checker:
                     self.add(ModelError(f"reversibility '{o.reversibility}' must be both, forward or backward",
                                         field=f"{ow}.reversible"))
         option_names = {n.lower() for n in c.option_names()}
-        for name in c.parameters:
+        for name, value in c.parameters.items():
             problem = identifier_problem(name)
             if problem:
                 self.add(ModelError(problem, field=f"parameters.{name}"))
+            elif not math.isfinite(value):
+                self.add(ModelError(f"expected a finite number, got {value}", field=f"parameters.{name}"))
         for name in c.definitions:
             problem = identifier_problem(name)
             if problem:
@@ -261,11 +267,13 @@ class _Checker:
             for dm, pref in p.preferences.items():
                 if self.dm_name(dm, f"{where}.preferences.{dm}") is not None:
                     self.preference(pref, f"{where}.preferences.{dm}")
-            for k in p.parameters:
+            for k, value in p.parameters.items():
                 if k not in c.parameters:
                     self.add(ModelError(f"unknown parameter '{k}' (a perspective changes the scenario's "
                                         f"parameters: {', '.join(c.parameters) or 'none'})",
                                         field=f"{where}.parameters.{k}"))
+                elif not math.isfinite(value):
+                    self.add(ModelError(f"expected a finite number, got {value}", field=f"{where}.parameters.{k}"))
         for key, p in c.perceptions.items():
             self.perception(key, p, f"perceptions.{key}")
         for k, group in enumerate(c.coalitions):
@@ -282,8 +290,19 @@ class _Checker:
                 self.add(ModelError(f"unknown parameter '{s.parameter}'", field=f"{where}.parameter"))
             if s.steps < 2:
                 self.add(ModelError("a sweep needs at least 2 steps", field=f"{where}.steps"))
-            if s.lo == s.hi:
+            elif s.steps > MAX_SWEEP_STEPS:
+                self.add(ModelError(f"at most {MAX_SWEEP_STEPS:,} steps, got {s.steps:,} (each step is a full "
+                                    "analysis; tipping points are located to 'precision' anyway)",
+                                    field=f"{where}.steps"))
+            if not (math.isfinite(s.lo) and math.isfinite(s.hi)):
+                self.add(ModelError(f"lo and hi must be finite numbers, got {s.lo} and {s.hi}", field=where))
+            elif s.lo == s.hi:
                 self.add(ModelError("lo and hi are equal: nothing to sweep", field=where))
+            elif s.lo > s.hi:
+                self.add(ModelError(f"lo must be below hi, got lo={s.lo} and hi={s.hi}", field=where))
+            if s.precision is not None and not (math.isfinite(s.precision) and s.precision > 0):
+                self.add(ModelError(f"the precision must be a positive number, got {s.precision}",
+                                    field=f"{where}.precision"))
             if s.perspective is not None and s.perspective not in c.perspectives:
                 self.add(ModelError(f"unknown perspective '{s.perspective}'", field=f"{where}.perspective"))
 

@@ -35,7 +35,7 @@ from functools import lru_cache
 from typing import Any, Union
 
 import numpy as np
-from lark import Lark, Token, Transformer, v_args
+from lark import Lark, Token, Transformer, Tree, v_args
 from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from ..errors import ExpressionError
@@ -180,6 +180,21 @@ class _ToNodes(Transformer):
         return Node("cond", (c, a, b))
 
 
+MAX_DEPTH = 200
+"""Deepest expression tree accepted (``not not ... x`` or ``a + b + ...`` count one level each):
+deeper text is refused with a clear error instead of exhausting Python's recursion limit."""
+
+
+def _depth(tree: Tree) -> int:
+    """Depth of a parse tree, walked without recursion (the text may be hostile)."""
+    deepest, stack = 0, [(tree, 1)]
+    while stack:
+        node, d = stack.pop()
+        deepest = max(deepest, d)
+        stack.extend((c, d + 1) for c in node.children if isinstance(c, Tree))
+    return deepest
+
+
 @lru_cache(maxsize=1)
 def _parser() -> Lark:
     return Lark(_GRAMMAR, parser="lalr", maybe_placeholders=False)
@@ -202,6 +217,10 @@ def parse(text: str) -> Node:
         raise ExpressionError(_describe_parse_error(text, exc)) from None
     except LarkError as exc:  # pragma: no cover - defensive
         raise ExpressionError(f"cannot parse {text!r}: {exc}") from None
+    if _depth(tree) > MAX_DEPTH:
+        shown = text if len(text) <= 60 else text[:57] + "..."
+        raise ExpressionError(f"cannot parse {shown!r}: nested more than {MAX_DEPTH} levels deep "
+                              "(split it into parameters or shorter conditions)")
     return _ToNodes().transform(tree)
 
 
