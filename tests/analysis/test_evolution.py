@@ -17,47 +17,25 @@ import numpy as np
 import pytest
 
 import detente
+import elmira_models
 from detente.analysis.compile import compile_conflict
 from detente.analysis.evolution import evolve
 from detente.analysis.inverse import levels_to_ranking
 from detente.engine import reference
 from detente.errors import DetenteError, ModelError
-from detente.model import Conflict, DecisionMaker, Feasibility, GraphForm, Option, Ranking
+from detente.model import Conflict, DecisionMaker, GraphForm, Ranking
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 CONCEPTS = ("nash", "gmr", "smr", "seq")
 
 
 def elmira_option() -> Conflict:
-    """Elmira in option form (12 states, GMCR+ numbering: book 5 = 7, book 8 = 10, book 9 = 5, 6,
-    11, 12); preferences of Fang, Hipel & Kilgour (1993)."""
-    return Conflict("Elmira", [
-        DecisionMaker("MoE", [Option("modify", "MoE", "forward")],
-                      Ranking([[9], [3], [4], [10], [7], [1], [2], [8], [5, 6, 11, 12]])),
-        DecisionMaker("Uniroyal", [Option("delay", "Uniroyal", "backward"), Option("accept", "Uniroyal"),
-                                   Option("abandon", "Uniroyal", "forward")],
-                      Ranking([[1], [4], [10], [7], [5, 6, 11, 12], [2], [3], [9], [8]])),
-        DecisionMaker("LG", [Option("insist", "LG")],
-                      Ranking([[9], [3], [7], [1], [10], [8], [4], [2], [5, 6, 11, 12]])),
-    ], feasibility=Feasibility(mutually_exclusive=[["delay", "accept", "abandon"]],
-                               at_least_one=[["delay", "accept", "abandon"]]),
+    return elmira_models.elmira_option(
         outcomes={"status_quo": "delay and not modify and not insist", "historical": "modify and accept and insist"},
         status_quo="status_quo")
 
-
 def elmira_graph() -> Conflict:
-    """Elmira as the book's 9-state graph (Fang, Hipel & Kilgour 1993)."""
-    moves = {
-        "MoE": [(1, 2), (3, 4), (5, 6), (7, 8)],
-        "Uniroyal": [(1, 3), (2, 4), (5, 7), (6, 8)] + [(s, 9) for s in range(1, 9)],
-        "LG": [(1, 5), (5, 1), (2, 6), (6, 2), (3, 7), (7, 3), (4, 8), (8, 4)],
-    }
-    return Conflict("Elmira (graph)", [
-        DecisionMaker("MoE", preference=Ranking([[7], [3], [4], [8], [5], [1], [2], [6], [9]])),
-        DecisionMaker("Uniroyal", preference=Ranking([[1], [4], [8], [5], [9], [2], [3], [7], [6]])),
-        DecisionMaker("LG", preference=Ranking([[7], [3], [5], [1], [8], [6], [4], [2], [9]])),
-    ], graph=GraphForm([f"s{k}" for k in range(1, 10)], moves), status_quo=1)
-
+    return elmira_models.elmira_graph(status_quo=1)
 
 def steps(path):
     return [(s.mover_names, s.start, s.end) for s in path]

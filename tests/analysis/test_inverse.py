@@ -16,27 +16,17 @@ import numpy as np
 import pytest
 
 import detente
+import elmira_models
 from detente.analysis.compile import compile_conflict
 from detente.analysis.equilibria import analyze
 from detente.analysis.inverse import inverse, kendall_distance, levels_to_ranking, raise_cost, raised_levels
 from detente.engine import reference
 from detente.errors import DetenteError, ModelError
-from detente.model import Conflict, DecisionMaker, GraphForm, Option, Ranking
+from detente.model import Conflict, DecisionMaker, GraphForm, Option
 
 
 def elmira_graph() -> Conflict:
-    """Elmira as the book's 9-state graph (Fang, Hipel & Kilgour 1993)."""
-    moves = {
-        "MoE": [(1, 2), (3, 4), (5, 6), (7, 8)],
-        "Uniroyal": [(1, 3), (2, 4), (5, 7), (6, 8)] + [(s, 9) for s in range(1, 9)],
-        "LG": [(1, 5), (5, 1), (2, 6), (6, 2), (3, 7), (7, 3), (4, 8), (8, 4)],
-    }
-    return Conflict("Elmira (graph)", [
-        DecisionMaker("MoE", preference=Ranking([[7], [3], [4], [8], [5], [1], [2], [6], [9]])),
-        DecisionMaker("Uniroyal", preference=Ranking([[1], [4], [8], [5], [9], [2], [3], [7], [6]])),
-        DecisionMaker("LG", preference=Ranking([[7], [3], [5], [1], [8], [6], [4], [2], [9]])),
-    ], graph=GraphForm([f"s{k}" for k in range(1, 10)], moves), outcomes={"accepted": [4, 8]})
-
+    return elmira_models.elmira_graph(outcomes={"accepted": [4, 8]})
 
 @lru_cache(maxsize=None)
 def weak_orders(m: int) -> list[tuple[int, ...]]:
