@@ -57,6 +57,7 @@ __all__ = [
     "deal_exists",
     "value_of_fighting",
     "value_of_fighting_u",
+    "exit_weight",
     "threshold_belief",
     "accepts_ceasefire",
     "option_value_of_waiting",
@@ -493,11 +494,47 @@ def value_of_fighting_by_recursion(lam: ArrayLike, delta: ArrayLike, g_r: ArrayL
     return args.finish(v)
 
 
+def exit_weight(lam: ArrayLike, delta: ArrayLike) -> float | np.ndarray:
+    """The weight of the future after a walk-away that comes with probability ``lam`` per period.
+
+    Theory. A stream that pays ``a`` per period until the event (hazard ``lam``) and ``b`` every
+    period after it has per-period average value ``(1 - h) a + h b`` with
+
+        h = delta lam / [1 - delta (1 - lam)],
+
+    the same recursion as :func:`value_of_fighting` (which is ``(1 - h)(g_r - k_r) + h (1 - y_w)``).
+    So a prize ``N`` per period that only comes after the ally walks away is worth ``h N`` today:
+    the value of *waiting* for it. ``h`` rises with ``lam`` and with patience ``delta``; it is 0
+    at ``lam = 0`` and 1 at ``lam = 1`` (for ``delta > 0``).
+
+    >>> round(exit_weight(0.1, 0.9), 4)
+    0.4737
+    >>> v = value_of_fighting(0.1, 0.9, 0.2, 0.05, 0.5)
+    >>> h = exit_weight(0.1, 0.9)
+    >>> abs(v - ((1 - h) * (0.2 - 0.05) + h * 0.5)) < 1e-12
+    True
+    """
+    lam_a = np.asarray(lam, dtype=np.float64)
+    d = np.asarray(delta, dtype=np.float64)
+    scalar = lam_a.ndim == 0 and d.ndim == 0
+    if scalar:
+        if not 0.0 <= float(lam_a) <= 1.0:
+            raise ValueError(f"exit_weight: lam must be a probability in [0, 1], got {float(lam_a)!r}")
+        if not 0.0 <= float(d) < 1.0:
+            raise ValueError(f"exit_weight: delta must be in [0, 1), got {float(d)!r}")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        h = d * lam_a / (1.0 - d * (1.0 - lam_a))
+        bad = ~((lam_a >= 0) & (lam_a <= 1) & (d >= 0) & (d < 1))
+        h = np.where(bad, np.nan, h)
+    return float(h) if scalar else h
+
+
 # --------------------------------------------------------------------------- expression language
 
 EXPRESSION_FUNCTIONS: dict[str, Callable[..., Any]] = {
     "value_of_fighting": value_of_fighting,
     "value_of_fighting_u": value_of_fighting_u,
+    "exit_weight": exit_weight,
     "threshold_belief": threshold_belief,
     "accepts_ceasefire": accepts_ceasefire,
     "option_value_of_waiting": option_value_of_waiting,

@@ -20,6 +20,7 @@ from ..errors import DetenteError, ExpressionError, ModelError, ModelTooLargeErr
 from ..model import Conflict, Payoff, Preference, Prioritization, Ranking
 from ..model.evaluation import add_definitions, as_mask, feasibility_test, option_columns
 from ..model.expressions import Node, builtin_functions, check_names, evaluate, parse
+from .beliefs import derive_beliefs, graph_replies, option_replies
 
 DEFAULT_MEMORY_LIMIT = 4 << 30
 
@@ -138,11 +139,14 @@ def _compile(conflict: Conflict, progress) -> Compiled:
     estimate = estimate_option_form_bytes(n, [len(b) for b in dm_bits], space.size)
     if estimate > limit:
         raise ModelTooLargeError(_too_large(n, dm_bits, estimate, limit, space.size), field="decision_makers")
-    env: dict[str, np.ndarray | float] = {**option_columns(conflict, space.codes), **params}
+    modes = [o.reversibility for o in options]
+    columns = option_columns(conflict, space.codes)
     m = space.size
+    if conflict.beliefs:
+        params.update(derive_beliefs(conflict, columns, m, option_replies(space.codes, dm_bits, modes), params, funcs))
+    env: dict[str, np.ndarray | float] = {**columns, **params}
     add_definitions(conflict, env, m, funcs)
     levels = np.stack([_levels(conflict, i, env, m, funcs) for i in range(len(conflict.decision_makers))])
-    modes = [o.reversibility for o in options]
     moves = OptionMoves(space.codes, dm_bits, modes)
     game = Game(conflict.dm_names, levels, moves, space, dm_bits)
     compiled = Compiled(conflict, game, space, env, parameters=params)
@@ -178,10 +182,9 @@ def _compile_graph(conflict: Conflict, params: dict[str, float], funcs) -> Compi
     unknown = sorted(set(graph.moves) - set(conflict.dm_names))
     if unknown:
         raise ModelError(f"moves given for unknown decision maker(s) {unknown}", field="graph.moves")
-    env: dict[str, np.ndarray | float] = {"state": np.arange(1, m + 1, dtype=np.float64)}
-    for k, name in enumerate(graph.states):
-        if name.isidentifier():
-            env[name] = np.arange(m) == k
+    env: dict[str, np.ndarray | float] = _graph_columns(graph)
+    if conflict.beliefs:
+        params.update(derive_beliefs(conflict, dict(env), m, graph_replies(arcs), params, funcs))
     env.update(params)
     add_definitions(conflict, env, m, funcs)
     levels = np.stack([_levels(conflict, i, env, m, funcs) for i in range(len(conflict.decision_makers))])
@@ -189,6 +192,36 @@ def _compile_graph(conflict: Conflict, params: dict[str, float], funcs) -> Compi
     compiled = Compiled(conflict, game, None, env, parameters=params)
     compiled.outcomes = _outcomes(conflict, compiled)
     return compiled
+
+
+def _graph_columns(graph) -> dict[str, np.ndarray | float]:
+    m = len(graph.states)
+    env: dict[str, np.ndarray | float] = {"state": np.arange(1, m + 1, dtype=np.float64)}
+    for k, name in enumerate(graph.states):
+        if name.isidentifier():
+            env[name] = np.arange(m) == k
+    return env
+
+
+def belief_inputs(conflict: Conflict) -> tuple[dict, int, Callable[[int, int], np.ndarray], dict]:
+    """What :func:`~detente.analysis.beliefs.derive_beliefs` needs: the option (or graph-state)
+    columns, the number of states, the one-move replies and the expression functions."""
+    funcs = expression_functions()
+    params = {k: float(v) for k, v in conflict.parameters.items()}
+    if conflict.graph is not None:
+        graph = conflict.graph
+        arcs = [np.asarray(graph.moves.get(dm.name, []), dtype=np.int64).reshape(-1, 2) - 1
+                for dm in conflict.decision_makers]
+        return _graph_columns(graph), len(graph.states), graph_replies(arcs), funcs
+    feasible = feasibility_test(conflict, funcs, params)
+    space = StateSpace.from_mask_function(len(conflict.options), feasible, None)
+    dm_bits: list[list[int]] = []
+    k = 0
+    for dm in conflict.decision_makers:
+        dm_bits.append(list(range(k, k + len(dm.options))))
+        k += len(dm.options)
+    modes = [o.reversibility for o in conflict.options]
+    return option_columns(conflict, space.codes), space.size, option_replies(space.codes, dm_bits, modes), funcs
 
 
 def _outcomes(conflict: Conflict, compiled: Compiled) -> dict[str, np.ndarray]:

@@ -23,10 +23,10 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from ..errors import DetenteError, FileFormatError
-from ..model import (Conflict, DecisionMaker, Feasibility, GraphForm, Option, Payoff, Perception, Perspective,
+from ..model import (Belief, Conflict, Parameter, DecisionMaker, Feasibility, GraphForm, Option, Payoff, Perception, Perspective,
                      Prioritization, Ranking, SweepSpec)
 from ..model.preferences import Preference
-from .schema import (DecisionMakerSpec, ImplicationSpec, OptionSpec, PayoffSpec, PerceptionSpec, PreferencesSpec,
+from .schema import (DecisionMakerSpec, ParameterSpec, ImplicationSpec, OptionSpec, PayoffSpec, PerceptionSpec, PreferencesSpec,
                      ScenarioSpec)
 from .validate import validate_conflict
 
@@ -361,7 +361,12 @@ def spec_to_conflict(spec: ScenarioSpec, source: str = "<api>") -> Conflict:
         decision_makers=[_dm(d) for d in spec.decision_makers],
         feasibility=feasibility,
         outcomes=outcomes,
-        parameters={k: float(v) for k, v in spec.parameters.items()},
+        parameters={k: float(v.value if isinstance(v, ParameterSpec) else v) for k, v in spec.parameters.items()},
+        parameter_info={k: Parameter(k, tuple(v.range) if v.range else None, v.unit, v.period, v.label,  # type: ignore[arg-type]
+                                     v.source, v.description.strip())
+                        for k, v in spec.parameters.items() if isinstance(v, ParameterSpec)},
+        beliefs={k: Belief(k, b.about, dict(b.types), b.walks_away.strip(), b.at.strip(), b.rate,
+                           b.description.strip()) for k, b in spec.beliefs.items()},
         graph=graph,
         status_quo=status_quo,
         perspectives={k: Perspective(k, v.description.strip(), {d: _preference(p) for d, p in v.preferences.items()},
@@ -445,13 +450,38 @@ def _perception_data(p: Perception) -> dict:
     return out
 
 
+def _parameter_data(conflict: Conflict, name: str) -> float | dict:
+    value = float(conflict.parameters[name])
+    info = conflict.parameter_info.get(name)
+    if info is None:
+        return value
+    out: dict = {"value": value}
+    if info.range is not None:
+        out["range"] = [float(info.range[0]), float(info.range[1])]
+    for key in ("unit", "period", "label", "source", "description"):
+        if getattr(info, key):
+            out[key] = getattr(info, key)
+    return out
+
+
+def _belief_data(b: Belief) -> dict:
+    out: dict = {"about": b.about, "types": dict(b.types), "walks_away": b.walks_away, "at": b.at}
+    if b.rate != 1.0:
+        out["rate"] = b.rate
+    if b.description:
+        out["description"] = b.description
+    return out
+
+
 def conflict_to_data(conflict: Conflict) -> dict:
     """The scenario-format data (plain dicts and lists) for ``conflict``; defaults are left out."""
     out: dict = {"name": conflict.name}
     if conflict.description:
         out["description"] = conflict.description
     if conflict.parameters:
-        out["parameters"] = {k: float(v) for k, v in conflict.parameters.items()}
+        out["parameters"] = {k: _parameter_data(conflict, k) for k in conflict.parameters}
+    if conflict.beliefs:
+        out["beliefs"] = {k: _belief_data(b) for k, b in conflict.beliefs.items()}
     if conflict.definitions:
         out["definitions"] = dict(conflict.definitions)
     dms = []

@@ -142,6 +142,47 @@ class PerceptionSpec(_Spec):
     of_others: dict[str, "PerceptionSpec"] = Field(default_factory=dict)
 
 
+class ParameterSpec(_Spec):
+    """A parameter with its meaning; a bare number is short for ``{value: number}``."""
+
+    value: float = Field(description="the value used unless overridden")
+    range: Optional[tuple[float, float]] = Field(
+        None, description="[lo, hi]: the plausible interval (levers and maps vary the parameter across it)")
+    unit: str = Field("", description='e.g. "share of the contested good", "probability"')
+    period: str = Field("", description='e.g. "per quarter"')
+    label: str = Field("", description="display name")
+    source: str = Field("", description='where the number comes from, or "assumption"')
+    description: str = ""
+
+    @model_validator(mode="after")
+    def _range_holds_value(self) -> "ParameterSpec":
+        import math
+
+        if not math.isfinite(self.value):
+            raise ValueError(f"value must be a finite number, got {self.value}")
+        if self.range is not None:
+            lo, hi = self.range
+            if not (math.isfinite(lo) and math.isfinite(hi)):
+                raise ValueError(f"range must be finite numbers, got [{lo}, {hi}]")
+            if not lo < hi:
+                raise ValueError(f"range must read [lo, hi] with lo < hi, got [{lo}, {hi}]")
+            if not lo <= self.value <= hi:
+                raise ValueError(f"value {self.value} lies outside its range [{lo}, {hi}]")
+        return self
+
+
+class BeliefSpec(_Spec):
+    """A belief parameter derived from a prior over another DM's types (see docs/levers.md)."""
+
+    about: str = Field(description="the DM whose type is uncertain")
+    types: dict[str, Union[float, str]] = Field(
+        description="type name (a perspective) -> prior weight (a number or a parameter name)")
+    walks_away: str = Field(description="condition met by the move the belief is about, e.g. us.leave_europe")
+    at: str = Field(description="outcome name or condition: the state where each type's best reply is taken")
+    rate: Union[float, str] = Field(1.0, description="per-period chance that a type minded to walk away does")
+    description: str = ""
+
+
 class SweepSpecModel(_Spec):
     parameter: str
     lo: float
@@ -160,7 +201,11 @@ class ScenarioSpec(_Spec):
     schema_: Optional[str] = Field(None, alias="$schema", description="optional: URL of this schema, for editors")
     name: str = ""
     description: str = ""
-    parameters: dict[str, float] = Field(default_factory=dict, description="named numbers used in formulas")
+    parameters: dict[str, Union[float, ParameterSpec]] = Field(
+        default_factory=dict, description="named numbers used in formulas: a number, or {value, range, unit, "
+                                          "period, label, source}")
+    beliefs: dict[str, BeliefSpec] = Field(
+        default_factory=dict, description="belief parameters derived from a prior over another DM's types")
     definitions: dict[str, str] = Field(
         default_factory=dict, description="named sub-expressions, usable in later definitions and every expression")
     decision_makers: list[DecisionMakerSpec]
@@ -207,4 +252,4 @@ if __name__ == "__main__":  # pragma: no cover
 
 __all__ = ["ScenarioSpec", "DecisionMakerSpec", "OptionSpec", "PreferencesSpec", "PayoffSpec",
            "FeasibilitySpec", "ImplicationSpec", "GraphSpec", "PerspectiveSpec", "PerceptionSpec",
-           "SweepSpecModel", "REVERSIBLE_ALIASES", "scenario_json_schema", "scenario_json_schema_text"]
+           "SweepSpecModel", "ParameterSpec", "BeliefSpec", "REVERSIBLE_ALIASES", "scenario_json_schema", "scenario_json_schema_text"]

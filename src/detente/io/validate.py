@@ -96,7 +96,7 @@ class _Checker:
             base = {"state"} | {s for s in conflict.graph.states if isinstance(s, str) and s.isidentifier()}
         else:
             base = set(conflict.option_names())
-        self.base = base | set(conflict.parameters)
+        self.base = base | set(conflict.parameters) | set(conflict.beliefs)
         self.known = self.base | set(conflict.definitions)
         self.payoff_params = {p for dm in conflict.decision_makers if isinstance(dm.preference, Payoff)
                               for p in dm.preference.parameters}
@@ -157,6 +157,18 @@ class _Checker:
                 self.add(ModelError(problem, field=f"parameters.{name}"))
             elif not math.isfinite(value):
                 self.add(ModelError(f"expected a finite number, got {value}", field=f"parameters.{name}"))
+        for name, info in c.parameter_info.items():
+            if name not in c.parameters:
+                self.add(ModelError("meaning given for a parameter that has no value", field=f"parameters.{name}"))
+            elif info.range is not None:
+                lo, hi = info.range
+                if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
+                    self.add(ModelError(f"range must be finite with lo < hi, got [{lo}, {hi}]",
+                                        field=f"parameters.{name}.range"))
+                elif not lo <= c.parameters[name] <= hi:
+                    self.add(ModelError(f"value {c.parameters[name]} lies outside its range [{lo}, {hi}]",
+                                        field=f"parameters.{name}.value"))
+        self.beliefs()
         for name in c.definitions:
             problem = identifier_problem(name)
             if problem:
@@ -164,6 +176,38 @@ class _Checker:
             elif name.lower() in option_names or name in c.parameters:
                 self.add(ModelError(f"definition '{name}' has the same name as an option or parameter",
                                     field=f"definitions.{name}"))
+
+    def beliefs(self) -> None:
+        c = self.c
+        for name, b in c.beliefs.items():
+            where = f"beliefs.{name}"
+            problem = identifier_problem(name)
+            if problem:
+                self.add(ModelError(problem, field=where))
+                continue
+            if name in c.parameters:
+                self.add(ModelError(f"'{name}' is both a parameter and a derived belief: keep one",
+                                    field=where))
+            self.dm_name(b.about, f"{where}.about")
+            if not b.types:
+                self.add(ModelError("a belief needs at least one type", field=f"{where}.types"))
+            for t, w in b.types.items():
+                if t not in c.perspectives:
+                    self.add(ModelError(f"type '{t}' is not a perspective (known: {', '.join(c.perspectives) or 'none'})",
+                                        field=f"{where}.types.{t}"))
+                self.weight(w, f"{where}.types.{t}")
+            self.weight(b.rate, f"{where}.rate")
+            self.expr(b.walks_away, f"{where}.walks_away")
+            if b.at not in c.outcomes:
+                self.expr(b.at, f"{where}.at")
+
+    def weight(self, w, where: str) -> None:
+        if isinstance(w, str):
+            if w not in self.c.parameters:
+                self.add(ModelError(f"'{w}' is not a parameter (known: {', '.join(self.c.parameters) or 'none'})",
+                                    field=where))
+        elif isinstance(w, bool) or not isinstance(w, (int, float)) or not math.isfinite(w) or w < 0:
+            self.add(ModelError(f"expected a finite number ≥ 0 or a parameter name, got {w!r}", field=where))
 
     def expressions(self) -> None:
         c = self.c

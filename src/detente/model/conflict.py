@@ -107,6 +107,56 @@ OutcomeSpec = Union[str, list[int]]
 
 
 @dataclass
+class Parameter:
+    """What a named number means: its plausible ``range`` (lo, hi), ``unit``, ``period`` (e.g.
+    "per quarter"), a display ``label`` and its ``source`` (a citation, or "assumption").
+
+    The value itself lives in :attr:`Conflict.parameters`; ranges drive levers and maps.
+
+    >>> Parameter("deal_x", range=(0.5, 1.0), unit="share of the contested good").span
+    0.5
+    """
+
+    name: str
+    range: tuple[float, float] | None = None
+    unit: str = ""
+    period: str = ""
+    label: str = ""
+    source: str = ""
+    description: str = ""
+
+    @property
+    def span(self) -> float:
+        """hi - lo of the range (0 without a range)."""
+        return float(self.range[1] - self.range[0]) if self.range else 0.0
+
+
+@dataclass
+class Belief:
+    """A belief parameter derived from a prior over another DM's *types*.
+
+    Each type is a perspective of the conflict (a variant of DM ``about``'s preferences or of
+    parameter values) with a prior weight (a number or a parameter name). At the state(s) named
+    by ``at``, a type *walks away* when its own best reply there satisfies ``walks_away``: the best
+    state it can reach (or keep) satisfying ``walks_away`` is strictly better for it than every
+    state it can reach or keep that does not. The belief is::
+
+        name = rate * sum(weight[t] for walking types t) / sum(weight[t] for all types t)
+
+    (``rate`` a number or parameter name, default 1: the per-period chance that a type minded to
+    walk away actually does). See ``docs/levers.md``.
+    """
+
+    name: str
+    about: str
+    types: dict[str, str | float]
+    walks_away: str
+    at: str
+    rate: str | float = 1.0
+    description: str = ""
+
+
+@dataclass
 class SweepSpec:
     """A parameter sweep the scenario asks for: ``parameter`` from ``lo`` to ``hi``."""
 
@@ -140,6 +190,8 @@ class Conflict:
     definitions: dict[str, str] = field(default_factory=dict)
     description: str = ""
     source: str = "<api>"
+    parameter_info: dict[str, Parameter] = field(default_factory=dict)
+    beliefs: dict[str, Belief] = field(default_factory=dict)
 
     # -- lookups -----------------------------------------------------------------
     @property
@@ -194,6 +246,13 @@ class Conflict:
             raise ModelError(f"option name '{name}' is ambiguous: write one of {', '.join(ambiguous)}")
         raise ModelError(f"unknown option '{name}'")
 
+    def parameter(self, name: str) -> Parameter:
+        """The meaning of parameter ``name`` (an empty :class:`Parameter` when none was declared)."""
+        if name not in self.parameters and name not in self.beliefs:
+            raise ModelError(f"unknown parameter '{name}' (known: {', '.join(self.parameters) or 'none'})",
+                             field="parameters")
+        return self.parameter_info.get(name) or Parameter(name)
+
     # -- variants --------------------------------------------------------------------
     def with_parameters(self, overrides: dict[str, float] | None) -> "Conflict":
         """A copy with parameter values replaced; unknown names are an error."""
@@ -201,6 +260,12 @@ class Conflict:
             return self
         known = set(self.parameters) | {p for dm in self.decision_makers
                                         if isinstance(dm.preference, Payoff) for p in dm.preference.parameters}
+        derived = sorted(set(overrides) & set(self.beliefs))
+        if derived:
+            b = self.beliefs[derived[0]]
+            raise ModelError(f"'{derived[0]}' is derived from a prior over {b.about}'s types "
+                             f"({', '.join(b.types)}); set the prior weights or the types' parameters instead",
+                             field="parameters")
         unknown = sorted(set(overrides) - known)
         if unknown:
             raise ModelError(f"unknown parameter(s) {', '.join(unknown)} (known: {', '.join(sorted(known)) or 'none'})",
@@ -237,6 +302,6 @@ class Conflict:
 
 
 __all__ = [
-    "Conflict", "DecisionMaker", "Option", "GraphForm", "Perspective", "Perception", "Feasibility", "SweepSpec",
+    "Parameter", "Belief", "Conflict", "DecisionMaker", "Option", "GraphForm", "Perspective", "Perception", "Feasibility", "SweepSpec",
     "Ranking", "Prioritization", "Payoff", "Preference", "Reversibility", "IDENTIFIER",
 ]
