@@ -241,6 +241,49 @@ def dense_levels(values: np.ndarray) -> np.ndarray:
     return inv.astype(np.int32).reshape(-1)
 
 
+def rank_rows(keys: np.ndarray) -> np.ndarray:
+    """Dense ranks along the last axis: 0 for the smallest key of a row, equal keys tie.
+
+    Row by row the same as ``np.unique(row, return_inverse=True)[1]``, for a whole batch of rows
+    at once (parameter studies rank thousands of payoff vectors in one call).
+
+    >>> rank_rows(np.array([[3.0, 1.0, 3.0], [0.0, 2.0, 1.0]])).tolist()
+    [[1, 0, 1], [0, 2, 1]]
+    """
+    keys = np.asarray(keys)
+    if keys.shape[-1] == 0:
+        return np.zeros(keys.shape, dtype=np.int32)
+    order = np.argsort(keys, axis=-1, kind="stable")
+    ordered = np.take_along_axis(keys, order, axis=-1)
+    steps = np.zeros(keys.shape, dtype=np.int32)
+    np.not_equal(ordered[..., 1:], ordered[..., :-1], out=steps[..., 1:], casting="unsafe")
+    np.cumsum(steps, axis=-1, out=steps)
+    out = np.empty(keys.shape, dtype=np.int32)
+    np.put_along_axis(out, order, steps, axis=-1)
+    return out
+
+
+def payoff_levels(values: np.ndarray, where: str = "payoff") -> np.ndarray:
+    """Preference levels from payoff values, ranked along the last axis (higher value = higher
+    level, values equal to 10 decimals tie); non-finite values are an error naming ``where``.
+
+    The one rule for payoffs: :func:`preference_levels` calls it with one state vector ``(m,)``,
+    parameter studies with a batch ``(n, m)`` (row k = the levels of parameter vector k), so the
+    two always agree.
+
+    >>> payoff_levels(np.array([0.5, 0.1 + 0.2, 0.3, 2.0])).tolist()
+    [1, 0, 0, 2]
+    """
+    arr = np.asarray(values, dtype=np.float64)
+    finite = np.isfinite(arr)
+    if not finite.all():
+        bad = np.argwhere(~finite)[0]
+        at = f"state {int(bad[-1]) + 1}" + (f" (parameter vector {int(bad[0]) + 1})" if arr.ndim > 1 else "")
+        raise ModelError(f"the payoff formula gives a non-finite value (nan or inf) at {at}; "
+                         f"check divisions and function arguments", field=where)
+    return rank_rows(np.round(arr, 10))
+
+
 def preference_levels(pref: Preference, env: Mapping, m: int, where: str, funcs=None) -> np.ndarray:
     """Integer levels (higher = preferred) for every state from one preference specification."""
     funcs = funcs or expression_functions()
@@ -266,11 +309,7 @@ def preference_levels(pref: Preference, env: Mapping, m: int, where: str, funcs=
         local_env.update({k: float(v) for k, v in pref.parameters.items()})
         value = _eval_located(pref.formula, local_env, f"{where}.payoff", funcs)
         arr = np.broadcast_to(np.asarray(value, dtype=np.float64), (m,))
-        if not np.all(np.isfinite(arr)):
-            bad = int(np.flatnonzero(~np.isfinite(arr))[0]) + 1
-            raise ModelError(f"the payoff formula gives a non-finite value (nan or inf) at state {bad}; "
-                             f"check divisions and function arguments", field=f"{where}.payoff")
-        return dense_levels(arr)
+        return payoff_levels(arr, f"{where}.payoff")
     raise ModelError("no preferences given (need prioritization, ranking or payoff)", field=where)
 
 
