@@ -181,3 +181,31 @@ def test_loader_can_be_replaced(invoke, monkeypatch):
     result = invoke("analyze", "whatever.yaml", "-f", "json", "-c", "nash")
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["equilibria"]["nash"] == [2, 3]
+
+
+NAMED_GMCR = {
+    "options": [{"name": "Air Strike", "permittedDirection": "both"},
+                {"name": "Blockade (naval)", "permittedDirection": "fwd"},
+                {"name": "Withdraw Missiles", "permittedDirection": "both"}],
+    "decisionMakers": [{"name": "USA", "options": [0, 1], "preferences": [[[0, "N"]], [[2, "Y"]]]},
+                       {"name": "USSR / Khrushchev", "options": [2], "preferences": [[[0, "N"]], [[2, "N"]]]}],
+    "infeasibles": [], "useManualPreferenceRanking": False}
+
+
+def test_gmcr_names_are_kept_as_written_in_table_json_and_markdown(plain, invoke, tmp_path):
+    path = tmp_path / "cuba.gmcr"
+    path.write_text(json.dumps(NAMED_GMCR), encoding="utf-8")
+    data = json.loads(invoke("analyze", path, "--format", "json").stdout)
+    assert data["decision_makers"] == ["USA", "USSR / Khrushchev"]
+    assert all(set(per_dm) == {"USA", "USSR / Khrushchev"} for per_dm in data["stability"].values())
+    assert [o["name"] for o in data["options"]] == ["Air Strike", "Blockade (naval)", "Withdraw Missiles"]
+    assert [o["id"] for o in data["options"]] == ["usa.air_strike", "usa.blockade_naval",
+                                                  "ussr_khrushchev.withdraw_missiles"]
+    assert set(data["states"][0]["options"]) == {"USA.Air Strike", "USA.Blockade (naval)",
+                                                 "USSR / Khrushchev.Withdraw Missiles"}
+    table = plain(invoke("analyze", path).stdout)
+    for name in ("USA", "USSR / Khrushchev", "Air Strike", "Blockade (naval)", "Withdraw Missiles"):
+        assert name in table
+    assert "ussr_khrushchev" not in table and "air_strike" not in table
+    md = invoke("analyze", path, "--format", "markdown").stdout
+    assert "stable for USSR / Khrushchev" in md and "USA.Air Strike" in md

@@ -286,6 +286,15 @@ def check_report(report: dict, data: dict, label: str) -> None:
     table = brute.table()
     names = report["decision_makers"]
     assert len(names) == len(data["decisionMakers"]), label
+    written = [dm["name"] for dm in data["decisionMakers"]]
+    if len({w.lower() for w in written}) == len(written):
+        assert names == written, f"{label}: decision makers keep their names as written"
+    else:                                                # a repeated name is numbered: "DM (2)"
+        assert all(n == w or n.startswith(f"{w} (") for n, w in zip(names, written)), label
+    file_options = [o["name"] for o in data["options"]]
+    got_options = {o["name"] for o in report["options"]}
+    assert {o for o in file_options if file_options.count(o) == 1} <= got_options, \
+        f"{label}: options keep their names as written"
     assert report["n_states"] == brute.m, label
 
     for concept in CONCEPTS:
@@ -376,7 +385,7 @@ def test_prisoners_dilemma_from_the_reference(tmp_path):
     path = tmp_path / "pd.gmcr"
     path.write_text(PD_GMCR, encoding="utf-8")
     report = _run_subprocess(path)
-    assert report["decision_makers"] == ["prisoner_one", "prisoner_2"]
+    assert report["decision_makers"] == ["Prisoner One", "prisoner 2"]        # names as written
     assert report["equilibria"]["nash"] == [1]
     check_report(report, json.loads(PD_GMCR), "prisoners dilemma")
 

@@ -49,12 +49,12 @@ SCENARIO_CASES = [
      "decision_makers[1].name", "duplicate decision maker name 'a'"),
     ("duplicate-option", "s.yaml", GOOD_DMS.replace("[x, y]", "[x, X]"), ModelError,
      "decision_makers[0].options[1].name", "duplicate option name 'X'"),
-    ("not-identifier", "s.yaml", GOOD_DMS.replace("[x, y]", "[x, \"y z\"]"), ModelError,
-     "decision_makers[0].options[1].name", "'y z' is not an identifier"),
-    ("keyword-name", "s.yaml", GOOD_DMS.replace("[x, y]", "[x, not]"), ModelError,
-     "decision_makers[0].options[1].name", "reserved word"),
-    ("bad-dm-name", "s.yaml", GOOD_DMS.replace("name: b", "name: 2b"), ModelError,
-     "decision_makers[1].name", "not an identifier"),
+    ("same-identifier", "s.yaml", GOOD_DMS.replace("[x, y]", "[x y, \"X-Y\"]"), ModelError,
+     "decision_makers[0].options[1].name", "same identifier 'x_y'"),
+    ("blank-name", "s.yaml", GOOD_DMS.replace("[x, y]", "[x, \" \"]"), ModelError,
+     "decision_makers[0].options[1].name", "a name is required"),
+    ("bad-explicit-id", "s.yaml", GOOD_DMS.replace("name: b", "name: b\n    id: 2b"), ModelError,
+     "decision_makers[1].id", "not an identifier"),
     ("one-dm", "s.yaml", "decision_makers:\n  - {name: a, options: [x], preferences: {prioritization: [a.x]}}\n",
      ModelError, "decision_makers", "at least two decision makers"),
     ("unknown-option", "s.yaml", GOOD_DMS.replace("not b.z]", "not b.w]"), ExpressionError,
@@ -291,3 +291,20 @@ def test_gmcr_errors(tmp_path, case):
     if field:
         assert f"'{field}'" in text, text
     assert reason in text, text
+
+
+def test_names_with_spaces_are_kept_as_written(tmp_path):
+    path = tmp_path / "s.yaml"
+    path.write_text("""
+decision_makers:
+  - name: Local Government
+    options: [Air Strike, not]
+    preferences: {prioritization: [local_government.air_strike, not Local_Government.NOT_]}
+  - name: 2b
+    options: [z]
+    preferences: {prioritization: [_2b.z]}
+""")
+    c = load(path)
+    assert c.dm_names == ["Local Government", "2b"]
+    assert [o.name for o in c.options] == ["Air Strike", "not", "z"]
+    assert [o.key for o in c.options] == ["local_government.air_strike", "local_government.not_", "_2b.z"]

@@ -11,7 +11,7 @@ import pytest
 from detente.analysis.compile import compile_conflict, dense_levels
 from detente.io import convert, dumps, load, loads, save
 from detente.io._states import feasible_codes
-from detente.io.gmcr import conflict_to_gmcr, gmcr_to_conflict, slugify
+from detente.io.gmcr import conflict_to_gmcr, gmcr_to_conflict, unique_identifier, unique_names
 from detente.model import Payoff, Prioritization, Ranking
 
 # The Prisoner's Dilemma from docs/graph-model.md, verbatim.
@@ -49,10 +49,9 @@ def levels(conflict):
 
 def test_prisoners_dilemma_from_the_doc():
     c = gmcr_to_conflict(copy.deepcopy(PD), "pd.gmcr")
-    assert c.dm_names == ["prisoner_one", "prisoner_2"]
-    assert [dm.label for dm in c.decision_makers] == ["Prisoner One", "prisoner 2"]
+    assert c.dm_names == ["Prisoner One", "prisoner 2"]        # names as written
+    assert [o.name for o in c.options] == ["Cooperate with 2", "Cooperate with One"]
     assert [o.key for o in c.options] == ["prisoner_one.cooperate_with_2", "prisoner_2.cooperate_with_one"]
-    assert [o.label for o in c.options] == ["Cooperate with 2", "Cooperate with One"]
     assert c.decision_makers[0].preference == Prioritization(
         ["prisoner_2.cooperate_with_one", "not prisoner_one.cooperate_with_2"])
     assert c.decision_makers[1].preference == Prioritization(
@@ -69,7 +68,8 @@ def test_options_out_of_dm_order_are_renumbered_like_gmcr_plus():
     assert [o.reversibility for o in c.options] == ["forward", "both", "backward", "both"]
     assert feasible_codes(c).tolist() == [2, 3, 4, 5, 10, 11, 12, 13]
     assert c.decision_makers[0].preference == Ranking([[2, 3], [4], [1], [5, 6, 7], [8]])
-    assert c.coalitions == [["moe", "uniroyal"]]
+    assert c.coalitions == [["MoE", "Uniroyal"]]
+    assert c.dm_names == ["MoE", "Uniroyal", "Local Government"]
     # state 3 is "Uniroyal delays, nothing else"
     compiled = compile_conflict(c)
     assert compiled.space.pattern(2) == "NNYN"
@@ -136,16 +136,17 @@ def test_misperceptions_become_unaware_states():
     data = copy.deepcopy(PD)
     data["decisionMakers"][1]["misperceptions"] = [[[0, "Y"], [1, "N"]]]
     c = gmcr_to_conflict(data, "pd.gmcr")
-    assert c.perceptions["prisoner_2"].unaware_states == [2]
+    assert c.perceptions["prisoner 2"].unaware_states == [2]
     back = gmcr_to_conflict(conflict_to_gmcr(c, metadata=False), "pd.gmcr")
     assert back.perceptions == c.perceptions
 
 
 def test_duplicate_names_become_unique_identifiers():
-    assert slugify("Full", {"full"}, "option") == "full_2"
-    assert slugify("1st move!", set(), "option") == "option_1st_move"
-    assert slugify("Not", set(), "dm") == "not_"
-    assert slugify("Élan vital", set(), "x") == "elan_vital"
+    assert unique_identifier("Full", {"full"}, "option") == "full_2"
+    assert unique_identifier("1st move!", set(), "option") == "_1st_move"
+    assert unique_identifier("Not", set(), "dm") == "not_"
+    assert unique_identifier("Élan vital", set(), "x") == "elan_vital"
+    assert unique_names(["A", "", "a", "A"], "option") == ["A", "option 2", "a (2)", "A (3)"]
     data = {"options": [{"name": "Full", "permittedDirection": "both"}, {"name": "Full", "permittedDirection": "both"},
                         {"name": "Full", "permittedDirection": "both"}],
             "decisionMakers": [{"name": "US", "options": [0, 1], "preferences": []},
@@ -153,6 +154,32 @@ def test_duplicate_names_become_unique_identifiers():
             "infeasibles": [], "useManualPreferenceRanking": False}
     c = gmcr_to_conflict(data, "g.gmcr")
     assert [o.key for o in c.options] == ["us.full", "us.full_2", "ijc.full"]
+    assert [o.qualified_name for o in c.options] == ["US.Full", "US.Full (2)", "IJC.Full"]
+    back = gmcr_to_conflict(conflict_to_gmcr(c, metadata=False), "g.gmcr")
+    assert [o.key for o in back.options] == [o.key for o in c.options]
+
+
+def test_names_round_trip_exactly_and_are_usable_in_expressions():
+    data = {"options": [{"name": "Air Strike", "permittedDirection": "both"},
+                        {"name": " Blockade (naval) ", "permittedDirection": "fwd"},
+                        {"name": "Withdraw missiles", "permittedDirection": "both"}],
+            "decisionMakers": [{"name": "US", "options": [0, 1], "preferences": [[[0, "N"]]]},
+                               {"name": "USSR / Khrushchev", "options": [2], "preferences": [[[2, "N"]]]}],
+            "infeasibles": [], "useManualPreferenceRanking": False}
+    c = gmcr_to_conflict(copy.deepcopy(data), "cuba.gmcr")
+    assert c.dm_names == ["US", "USSR / Khrushchev"]
+    assert [o.name for o in c.options] == ["Air Strike", " Blockade (naval) ", "Withdraw missiles"]
+    assert c.decision_makers[0].preference.statements == ["not us.air_strike"]
+    out = conflict_to_gmcr(c, metadata=False)
+    assert [o["name"] for o in out["options"]] == [o["name"] for o in data["options"]]
+    assert [d["name"] for d in out["decisionMakers"]] == ["US", "USSR / Khrushchev"]
+    # through YAML and back: names unchanged
+    from detente.io.scenario import dumps_scenario, loads_scenario
+    again = loads_scenario(dumps_scenario(c))
+    assert again.dm_names == c.dm_names and [o.name for o in again.options] == [o.name for o in c.options]
+    assert c.dm("ussr_khrushchev").name == "USSR / Khrushchev"
+    assert c.option_index("US.Air Strike") == 0 and c.option_index("us.AIR_STRIKE") == 0
+
 
 
 def test_option_listed_twice_by_one_dm_is_ignored_like_gmcr_plus():
@@ -220,13 +247,12 @@ coalitions: [[moe, uniroyal]]
     # GMCR+ content alone (what GMCR+ would load) gives the same states and preferences
     data = json.loads((tmp_path / "e.gmcr").read_text())
     assert data["useManualPreferenceRanking"] is False
-    assert [o["name"] for o in data["options"]] == ["Modify the control order", "delay", "accept", "abandon",
-                                                    "insist"]
+    assert [o["name"] for o in data["options"]] == ["modify", "delay", "accept", "abandon", "insist"]
     del data["detente"]
     plain = gmcr_to_conflict(data, "plain.gmcr")
     assert feasible_codes(plain).tolist() == feasible_codes(c).tolist()
     assert levels(plain) == levels(c)
-    assert plain.coalitions == [["ministry_of_the_environment", "uniroyal"]]
+    assert plain.coalitions == [["moe", "uniroyal"]]
 
 
 def test_payoff_and_ranking_export_as_manual_rankings():
@@ -266,7 +292,7 @@ def test_edited_file_ignores_stale_metadata(tmp_path):
 def test_json_with_decision_makers_is_sniffed_as_gmcr(tmp_path):
     p = tmp_path / "pd.json"
     p.write_text(json.dumps(PD))
-    assert load(p).dm_names == ["prisoner_one", "prisoner_2"]
+    assert load(p).dm_names == ["Prisoner One", "prisoner 2"]
 
 
 def test_graph_form_cannot_be_exported():

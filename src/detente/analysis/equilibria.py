@@ -80,7 +80,7 @@ class Analysis:
             code = int(space.codes[t])
             info["code"] = code
             info["pattern"] = space.pattern(t)
-            info["options"] = {o.key: bool((code >> k) & 1) for k, o in enumerate(self.conflict.options)}
+            info["options"] = {o.qualified_name: bool((code >> k) & 1) for k, o in enumerate(self.conflict.options)}
         else:
             info["name"] = self.conflict.graph.states[t]  # type: ignore[union-attr]
         info["outcomes"] = [name for name, mask in self.compiled.outcomes.items() if mask[t]]
@@ -144,7 +144,7 @@ class Analysis:
         if space is not None:
             data["pattern"] = [space.pattern(t) for t in range(self.n_states)]
             for k, o in enumerate(self.conflict.options):
-                data[o.key] = space.bits(k)
+                data[o.qualified_name] = space.bits(k)
         else:
             data["name"] = list(self.conflict.graph.states)  # type: ignore[union-attr]
         for i, dm in enumerate(self.dm_names):
@@ -166,7 +166,7 @@ class Analysis:
             "conflict": self.conflict.name,
             "perspective": self.perspective,
             "decision_makers": self.dm_names,
-            "options": [{"name": o.key, "dm": o.dm, "reversibility": o.reversibility}
+            "options": [{"name": o.name, "id": o.key, "dm": o.dm, "reversibility": o.reversibility}
                         for o in self.conflict.options],
             "parameters": dict(self.compiled.parameters),
             "n_states": m,

@@ -430,7 +430,7 @@ def _own_settings(conflict: Conflict, compiled: Compiled, dm_index: int, states:
     mask = sum(1 << b for b in bits)
     codes = sorted({int(compiled.space.codes[t]) & mask for t in states.tolist()})
     opts = conflict.options
-    settings = [{opts[b].key: bool((code >> b) & 1) for b in bits} for code in codes]
+    settings = [{opts[b].qualified_name: bool((code >> b) & 1) for b in bits} for code in codes]
     return codes, settings
 
 
@@ -619,7 +619,7 @@ def _judge(base: Conflict, reality: Analysis, aware: Analysis, perceived: dict[s
     picks = "; ".join(f"{dm} takes its options from state {_ids(chosen_by[dm])}" for dm in names)
     res: dict[str, Any] = {"states": [], "chosen_by": chosen_by}
     if combo["code"] is not None:
-        res["options"] = {o.key: bool((combo["code"] >> k) & 1) for k, o in enumerate(base.options)}
+        res["options"] = {o.qualified_name: bool((combo["code"] >> k) & 1) for k, o in enumerate(base.options)}
     if t < 0:
         res.update(label="infeasible", stable_in_reality={x: False for x in reality.concepts},
                    stable_with_awareness={x: False for x in reality.concepts},

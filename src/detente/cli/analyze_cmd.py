@@ -261,7 +261,7 @@ def render_markdown(analysis: "Analysis", states: list[int], hidden_note: str | 
 
     lines = [f"# {_md(_heading(analysis))}", ""]
     header = ["state"]
-    header += [o.key for o in conflict.options] if space is not None else ["name"]
+    header += [o.qualified_name for o in conflict.options] if space is not None else ["name"]
     header += [f"stable for {dm}" for dm in analysis.dm_names]
     header += [f"{CONCEPT_LABELS[c]} eq" for c in analysis.concepts]
     if has_tags:

@@ -60,7 +60,7 @@ def summary(conflict: "Conflict", compiled: "Compiled") -> list[tuple[str, str]]
         dms = ", ".join(f"{dm.name} ({_plural(len(dm.options), 'option')})" for dm in conflict.decision_makers)
         rows.append(("decision makers", dms))
         n = len(conflict.options)
-        rows.append(("options", ", ".join(o.key + ("" if o.reversibility == "both" else f" [{o.reversibility}]")
+        rows.append(("options", ", ".join(o.qualified_name + ("" if o.reversibility == "both" else f" [{o.reversibility}]")
                                           for o in conflict.options)))
         rows.append(("feasible states", f"{m:,} of 2^{n} = {1 << n:,}"))
     else:

@@ -19,8 +19,8 @@ Format (as written and read by GMCR+, the open-source ``gmcr-py``, ``data_01_con
   list those state numbers best first; a nested list is a group of ties.
 
 The importer builds the Conflict's option lists in that order, so state numbers agree with
-GMCR+. Names become identifiers (lower-case, ``_`` for anything else, made unique); the original
-text is kept as the label. The exporter also stores the full scenario under a ``"detente"`` key,
+GMCR+. Names are kept exactly as written (an empty or repeated name is numbered); expressions use
+the identifiers derived from them (:mod:`detente.model.names`), made unique where two collide. The exporter also stores the full scenario under a ``"detente"`` key,
 which GMCR+ ignores; on import it is used only if the GMCR+ part still matches it exactly.
 """
 
@@ -28,8 +28,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
-import unicodedata
 from itertools import product
 from pathlib import Path
 from typing import Any
@@ -39,9 +37,10 @@ import numpy as np
 from ..errors import DetenteError, FileFormatError, ModelError
 from ..model import Conflict, DecisionMaker, Feasibility, Option, Perception, Prioritization, Ranking
 from ..model.expressions import parse
+from ..model.names import identifier
 from ._states import as_mask, expression_functions, feasible_codes, state_env
 from .scenario import conflict_to_data, data_to_conflict, parse_json, read_text
-from .validate import KEYWORDS, check_ranking, combine, validate_conflict
+from .validate import check_ranking, combine, validate_conflict
 
 DIRECTIONS = {"both": "both", "fwd": "forward", "back": "backward"}
 TO_DIRECTION = {v: k for k, v in DIRECTIONS.items()}
@@ -50,20 +49,32 @@ META_KEY = "detente"
 
 
 # -- names ------------------------------------------------------------------------------------------
-def slugify(text: str, used: set[str], fallback: str) -> str:
-    """An identifier for ``text``: ASCII, lower-case, ``_`` between words, unique within ``used``."""
-    s = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode("ascii")
-    s = re.sub(r"[^A-Za-z0-9]+", "_", s).strip("_").lower() or fallback
-    if s[0].isdigit():
-        s = f"{fallback}_{s}"
-    if s in KEYWORDS:
-        s += "_"
+def unique_identifier(text: str, used: set[str], fallback: str) -> str:
+    """The identifier derived from ``text`` (:func:`~detente.model.names.identifier`), made unique
+    (case-insensitively) within ``used`` by a ``_2``, ``_3``... suffix; added to ``used``."""
+    s = identifier(text, fallback)
     base, k = s, 2
-    while s in used:
+    while s.lower() in used:
         s = f"{base}_{k}"
         k += 1
-    used.add(s)
+    used.add(s.lower())
     return s
+
+
+def unique_names(names: list[str], fallback: str) -> list[str]:
+    """Names as written, except an empty name (``fallback`` and its number) or a repeated one
+    (``name (2)``): GMCR+ allows both, a table or JSON key needs distinct names."""
+    out: list[str] = []
+    seen: set[str] = set()
+    for k, name in enumerate(names):
+        s = name if name.strip() else f"{fallback} {k + 1}"
+        base, j = s, 2
+        while s.lower() in seen:
+            s = f"{base} ({j})"
+            j += 1
+        seen.add(s.lower())
+        out.append(s)
+    return out
 
 
 # -- reading helpers --------------------------------------------------------------------------------
@@ -291,13 +302,16 @@ def gmcr_to_conflict(data: Any, source: str = "<api>", use_metadata: bool = True
     for pos, k in enumerate(order):
         bit_of[k] = pos
 
+    # Names stay as written; expressions use identifiers derived from them, made unique.
+    dm_names = unique_names(dm_names, "DM")
     used_dm: set[str] = set()
-    dm_ids = [slugify(nm, used_dm, "dm") for nm in dm_names]
+    dm_ids = [unique_identifier(nm, used_dm, "dm") for nm in dm_names]
     option_ids: dict[int, str] = {}
     for d, own in enumerate(dm_options):
         used: set[str] = set()
-        for k in own:
-            option_ids[k] = slugify(names[k], used, "option")
+        for k, written in zip(own, unique_names([names[k] for k in own], "option")):
+            names[k] = written
+            option_ids[k] = unique_identifier(written, used, "option")
     keys = [f"{dm_ids[owner[k]]}.{option_ids[k]}" for k in range(n)]
 
     # conditions
@@ -363,7 +377,7 @@ def gmcr_to_conflict(data: Any, source: str = "<api>", use_metadata: bool = True
             seen_co[k] = j
             idx.append(k)
         if len(idx) >= 2:
-            coalitions.append([dm_ids[k] for k in idx])
+            coalitions.append([dm_names[k] for k in idx])
     r.check()
 
     # feasible states, computed exactly as GMCR+ does (bit ops on the reordered options)
@@ -388,14 +402,15 @@ def gmcr_to_conflict(data: Any, source: str = "<api>", use_metadata: bool = True
 
     decision_makers = []
     for d, own in enumerate(dm_options):
-        options = [Option(option_ids[k], dm_ids[d], directions[k], names[k] if names[k] != option_ids[k] else "")
+        options = [Option(names[k], dm_names[d], directions[k],  # type: ignore[arg-type]
+                          id=option_ids[k] if option_ids[k] != identifier(names[k], "option") else "")
                    for k in own]
         if manual:
             pref = Ranking([list(g) for g in rankings[d][1]])
         else:
             pref = Prioritization([_condition_text(c, keys, bit_of) for c in prefs[d]])
-        label = dm_names[d] if dm_names[d] != dm_ids[d] else ""
-        decision_makers.append(DecisionMaker(dm_ids[d], options, pref, label))
+        decision_makers.append(DecisionMaker(dm_names[d], options, pref,
+                                             id=dm_ids[d] if dm_ids[d] != identifier(dm_names[d], "dm") else ""))
     perceptions = {}
     for d, misp in enumerate(misperceptions):
         if misp:
@@ -404,7 +419,7 @@ def gmcr_to_conflict(data: Any, source: str = "<api>", use_metadata: bool = True
                 hidden |= _condition_mask(cond, feasible_codes_, bit_of)
             states = (np.flatnonzero(hidden) + 1).tolist()
             if states:
-                perceptions[dm_ids[d]] = Perception(dm_ids[d], unaware_states=states)
+                perceptions[dm_names[d]] = Perception(dm_names[d], unaware_states=states)
     conflict = Conflict(
         name=Path(source).stem if source and not source.startswith("<") else "GMCR+ model",
         decision_makers=decision_makers,
@@ -656,7 +671,7 @@ def _conflict_to_gmcr(conflict: Conflict, metadata: bool) -> dict:
     dms = []
     start = 0
     for d, dm in enumerate(conflict.decision_makers):
-        entry: dict = {"name": dm.label or dm.name, "options": list(range(start, start + len(dm.options))),
+        entry: dict = {"name": dm.name, "options": list(range(start, start + len(dm.options))),
                        "preferences": preferences[d]}
         start += len(dm.options)
         if manual:
@@ -694,7 +709,7 @@ def _conflict_to_gmcr(conflict: Conflict, metadata: bool) -> dict:
     from .. import __version__
 
     out: dict = {
-        "options": [{"name": o.label or o.name, "permittedDirection": TO_DIRECTION[o.reversibility]} for o in opts],
+        "options": [{"name": o.name, "permittedDirection": TO_DIRECTION[o.reversibility]} for o in opts],
         "decisionMakers": dms,
         "infeasibles": infeasibles,
         "useManualPreferenceRanking": manual,
@@ -724,4 +739,4 @@ def dump_gmcr(conflict: Conflict, path: str | os.PathLike[str], metadata: bool =
 
 
 __all__ = ["load_gmcr", "loads_gmcr", "dump_gmcr", "dumps_gmcr", "gmcr_to_conflict", "conflict_to_gmcr",
-           "slugify"]
+           "unique_identifier", "unique_names"]

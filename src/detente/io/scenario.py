@@ -310,10 +310,12 @@ def _dm(spec: DecisionMakerSpec) -> DecisionMaker:
     options = []
     for o in spec.options:
         if isinstance(o, OptionSpec):
-            options.append(Option(o.name, spec.name, o.reversible, o.label, o.description))  # type: ignore[arg-type]
+            options.append(Option(o.name, spec.name, o.reversible, o.label, o.description,  # type: ignore[arg-type]
+                                  id=o.id))
         else:
             options.append(Option(o, spec.name))
-    return DecisionMaker(spec.name, options, _preference(spec.preferences), spec.label, spec.description)
+    return DecisionMaker(spec.name, options, _preference(spec.preferences), spec.label, spec.description,
+                         id=spec.id)
 
 
 def spec_to_conflict(spec: ScenarioSpec, source: str = "<api>") -> Conflict:
@@ -487,6 +489,8 @@ def conflict_to_data(conflict: Conflict) -> dict:
     dms = []
     for dm in conflict.decision_makers:
         d: dict = {"name": dm.name}
+        if dm.id:
+            d["id"] = dm.id
         if dm.label:
             d["label"] = dm.label
         if dm.description:
@@ -494,10 +498,12 @@ def conflict_to_data(conflict: Conflict) -> dict:
         if conflict.graph is None or dm.options:
             opts = []
             for o in dm.options:
-                if not (o.label or o.description) and o.reversibility == "both":
+                if not (o.label or o.description or o.id) and o.reversibility == "both":
                     opts.append(o.name)
                     continue
                 od: dict = {"name": o.name}
+                if o.id:
+                    od["id"] = o.id
                 if o.label:
                     od["label"] = o.label
                 if o.description:

@@ -40,8 +40,11 @@ class _Spec(BaseModel):
 class OptionSpec(_Spec):
     """One yes/no option (a bare string ``"modify"`` is short for ``{name: modify}``)."""
 
-    name: str = Field(description="identifier used in expressions (letters, digits, _)")
-    label: str = Field("", description="display name")
+    name: str = Field(description="the option's name, any text, kept as written (expressions use its "
+                                  "identifier: 'Air Strike' -> air_strike)")
+    id: str = Field("", description="optional: the identifier used in expressions, instead of the one derived "
+                                    "from the name")
+    label: str = Field("", description="optional longer display text")
     description: str = ""
     reversible: ReversibleText = Field(
         "both", description="both (default); forward = only N->Y (irreversible once taken); "
@@ -91,8 +94,11 @@ class PreferencesSpec(_Spec):
 
 
 class DecisionMakerSpec(_Spec):
-    name: str = Field(description="identifier used in expressions (letters, digits, _)")
-    label: str = Field("", description="display name")
+    name: str = Field(description="the decision maker's name, any text, kept as written (expressions use its "
+                                  "identifier: 'Local Government' -> local_government)")
+    id: str = Field("", description="optional: the identifier used in expressions, instead of the one derived "
+                                    "from the name")
+    label: str = Field("", description="optional longer display text")
     description: str = ""
     options: list[Union[str, OptionSpec]] = Field(default_factory=list)
     preferences: PreferencesSpec

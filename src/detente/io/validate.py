@@ -10,18 +10,18 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Iterable
 
 import numpy as np
 
 from ..errors import DetenteError, ModelError
 from ..model import Conflict, Payoff, Perception, Preference, Prioritization, Ranking
-from ..model.conflict import IDENTIFIER
+from ..model.names import IDENTIFIER, KEYWORDS
 from ..model.expressions import evaluate, parse
 from ._states import MAX_VALIDATION_OPTIONS, as_mask, check_expression, expression_functions, feasible_codes, \
     state_env
 
-KEYWORDS = {"and", "or", "not", "if", "else", "iff", "implies", "true", "false"}
 
 MAX_SWEEP_STEPS = 10_000
 """Most grid points a sweep may have (each is a full analysis; tipping points are then bisected)."""
@@ -50,6 +50,24 @@ def identifier_problem(name: object) -> str | None:
     if name.lower() in KEYWORDS:
         return f"'{name}' is a reserved word of the expression language; choose another name"
     return None
+
+
+def name_problem(name: object) -> str | None:
+    """Why ``name`` cannot name a decision maker or option, or None if it can.
+
+    Any text is a name (kept as written); expressions use the identifier derived from it
+    (:func:`detente.model.names.identifier`).
+    """
+    if not isinstance(name, str) or not name.strip():
+        return "a name is required"
+    if any(unicodedata.category(ch) in ("Cc", "Cs") for ch in name):
+        return f"the name {name!r} contains a control character or an unpaired surrogate"
+    return None
+
+
+def id_problem(ident: str) -> str | None:
+    """Why an explicit ``id`` cannot be used as an identifier, or None (an empty id is derived)."""
+    return identifier_problem(ident) if ident else None
 
 
 def slug_hint(text: str) -> str:
@@ -123,27 +141,42 @@ class _Checker:
         if len(c.decision_makers) < 2:
             self.add(ModelError("a conflict needs at least two decision makers", field="decision_makers"))
         seen: dict[str, int] = {}
+        seen_ids: dict[str, int] = {}
         for i, dm in enumerate(c.decision_makers):
             where = f"decision_makers[{i}]"
-            problem = identifier_problem(dm.name)
+            problem = name_problem(dm.name) or id_problem(dm.id)
             if problem:
-                self.add(ModelError(problem, field=f"{where}.name"))
+                self.add(ModelError(problem, field=f"{where}.id" if dm.id and not name_problem(dm.name)
+                                    else f"{where}.name"))
             elif dm.name.lower() in seen:
                 self.add(ModelError(f"duplicate decision maker name '{dm.name}' (also decision_makers"
                                     f"[{seen[dm.name.lower()]}])", field=f"{where}.name"))
+            elif dm.ident.lower() in seen_ids:
+                other = c.decision_makers[seen_ids[dm.ident.lower()]]
+                self.add(ModelError(f"decision makers '{other.name}' and '{dm.name}' have the same identifier "
+                                    f"'{dm.ident}' in expressions; give one an 'id'", field=f"{where}.name"))
             else:
                 seen[dm.name.lower()] = i
+                seen_ids[dm.ident.lower()] = i
             opt_seen: dict[str, int] = {}
+            opt_ids: dict[str, int] = {}
             for j, o in enumerate(dm.options):
                 ow = f"{where}.options[{j}]"
-                problem = identifier_problem(o.name)
+                problem = name_problem(o.name) or id_problem(o.id)
                 if problem:
-                    self.add(ModelError(problem, field=f"{ow}.name"))
+                    self.add(ModelError(problem, field=f"{ow}.id" if o.id and not name_problem(o.name)
+                                        else f"{ow}.name"))
                 elif o.name.lower() in opt_seen:
                     self.add(ModelError(f"duplicate option name '{o.name}' for {dm.name} (also options"
                                         f"[{opt_seen[o.name.lower()]}])", field=f"{ow}.name"))
+                elif o.ident.lower() in opt_ids:
+                    other_o = dm.options[opt_ids[o.ident.lower()]]
+                    self.add(ModelError(f"options '{other_o.name}' and '{o.name}' of {dm.name} have the same "
+                                        f"identifier '{o.ident}' in expressions; give one an 'id'",
+                                        field=f"{ow}.name"))
                 else:
                     opt_seen[o.name.lower()] = j
+                    opt_ids[o.ident.lower()] = j
                 if o.dm != dm.name:
                     self.add(ModelError(f"option '{o.name}' says it belongs to '{o.dm}', but is listed under "
                                         f"'{dm.name}'", field=ow))
@@ -486,4 +519,4 @@ def validate_conflict(conflict: Conflict, source: str | None = None) -> np.ndarr
     return codes
 
 
-__all__ = ["validate_conflict", "check_ranking", "identifier_problem", "combine", "KEYWORDS"]
+__all__ = ["validate_conflict", "check_ranking", "identifier_problem", "name_problem", "combine", "KEYWORDS"]

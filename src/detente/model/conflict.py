@@ -11,59 +11,137 @@ increasing code.
 >>> pd = Conflict(
 ...     name="Prisoner's Dilemma",
 ...     decision_makers=[
-...         DecisionMaker("alice", [Option("cooperate", "alice")],
-...                       Prioritization(["not bob.cooperate", "not alice.cooperate"])),
-...         DecisionMaker("bob", [Option("cooperate", "bob")],
-...                       Prioritization(["not alice.cooperate", "not bob.cooperate"])),
+...         DecisionMaker("alice", [Option("cooperate")],
+...                       preferences=["not bob.cooperate", "not alice.cooperate"]),
+...         DecisionMaker("bob", ["cooperate"],
+...                       preferences=["not alice.cooperate", "not bob.cooperate"]),
 ...     ],
 ... )
 >>> [o.key for o in pd.options]
 ['alice.cooperate', 'bob.cooperate']
+
+Names are kept as written; expressions use identifiers derived from them
+(:mod:`detente.model.names`):
+
+>>> dm = DecisionMaker("Local Government", ["Air Strike"], preferences=["Local_Government.air_strike"])
+>>> dm.options[0].name, dm.options[0].dm, dm.options[0].key
+('Air Strike', 'Local Government', 'local_government.air_strike')
 """
 
 from __future__ import annotations
 
 import copy
-import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, Union
 
 from ..errors import ModelError
 from .feasibility import Feasibility
+from .names import IDENTIFIER, identifier
 from .preferences import Payoff, Preference, Prioritization, Ranking
 
 Reversibility = Literal["both", "forward", "backward"]
 """``both``: the option can be taken and dropped; ``forward``: only N→Y (irreversible once
 taken, e.g. an attack); ``backward``: only Y→N."""
 
-IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-
 
 @dataclass
 class Option:
-    """A yes/no choice controlled by one decision maker."""
+    """A yes/no choice controlled by one decision maker.
+
+    ``name`` is kept as written (any text). ``dm`` is the controlling decision maker's name; leave
+    it out when the option is given to a :class:`DecisionMaker`, which fills it in. ``id``
+    overrides the identifier derived from the name (:func:`~detente.model.names.identifier`).
+    """
 
     name: str
-    dm: str
+    dm: str = ""
     reversibility: Reversibility = "both"
     label: str = ""
     description: str = ""
+    id: str = ""
+    dm_id: str = field(default="", repr=False, compare=False)
+    """The controlling DM's explicit identifier, if it has one (set by :class:`DecisionMaker`)."""
+
+    @property
+    def ident(self) -> str:
+        """The identifier expressions use for this option (without the DM)."""
+        return self.id or identifier(self.name, "option")
 
     @property
     def key(self) -> str:
-        """The fully qualified name, ``dm.option``, usable in every expression."""
+        """The fully qualified identifier, ``dm.option``, usable in every expression."""
+        return f"{self.dm_id or identifier(self.dm, 'dm')}.{self.ident}"
+
+    @property
+    def qualified_name(self) -> str:
+        """``DM.option`` with both names as written: the option's name in tables and JSON keys."""
         return f"{self.dm}.{self.name}"
 
 
-@dataclass
+def _preference_from(value: object, where: str) -> Preference | None:
+    """A preference from the friendly shorthands: conditions (prioritization), state numbers
+    (ranking) or a formula (payoff)."""
+    if value is None or isinstance(value, (Prioritization, Ranking, Payoff)):
+        return value
+    if isinstance(value, str):
+        return Payoff(value)
+    if isinstance(value, Sequence):
+        items = list(value)
+        if all(isinstance(x, str) for x in items):
+            return Prioritization([str(x) for x in items])
+        if all(isinstance(x, int) or (isinstance(x, Sequence) and not isinstance(x, str)) for x in items):
+            return Ranking([list(x) if isinstance(x, Sequence) else [x] for x in items])  # type: ignore[arg-type]
+    raise ModelError("preferences must be a Prioritization, Ranking or Payoff, a list of conditions "
+                     "(prioritization), a list of state numbers (ranking) or a formula (payoff); got "
+                     f"{type(value).__name__}", field=where)
+
+
+@dataclass(init=False)
 class DecisionMaker:
-    """A party to the conflict, its options and how it ranks states."""
+    """A party to the conflict, its options and how it ranks states.
+
+    ``options`` may be :class:`Option` objects or plain names; ``preferences`` (or its older
+    spelling ``preference``) may be a :class:`Prioritization`, :class:`Ranking` or
+    :class:`Payoff`, or a shorthand: a list of conditions (prioritization, most important first),
+    a list of state numbers best first (ranking; a nested list is a tie) or a formula (payoff).
+
+    >>> dm = DecisionMaker("USSR", ["Air Strike", "Blockade"], preferences=["not air_strike", "blockade"])
+    >>> [o.key for o in dm.options], type(dm.preference).__name__
+    (['ussr.air_strike', 'ussr.blockade'], 'Prioritization')
+    """
 
     name: str
-    options: list[Option] = field(default_factory=list)
-    preference: Preference | None = None
-    label: str = ""
-    description: str = ""
+    options: list[Option]
+    preference: Preference | None
+    label: str
+    description: str
+    id: str
+
+    def __init__(self, name: str, options: Iterable[Option | str] = (), preference: object = None,
+                 label: str = "", description: str = "", *, preferences: object = None, id: str = ""):
+        if preference is not None and preferences is not None:
+            raise ModelError(f"decision maker '{name}': give preferences once (preferences= and preference= "
+                             "are the same argument)", field="preferences")
+        self.name = name
+        self.label = label
+        self.description = description
+        self.id = id
+        self.preference = _preference_from(preferences if preferences is not None else preference,
+                                           f"decision_makers.{name}.preferences")
+        self.options = []
+        for o in options:
+            opt = Option(o) if isinstance(o, str) else o
+            if not opt.dm:
+                opt.dm = name
+            if opt.dm == name:
+                opt.dm_id = id
+            self.options.append(opt)
+
+    @property
+    def ident(self) -> str:
+        """The identifier expressions use for this decision maker."""
+        return self.id or identifier(self.name, "dm")
 
 
 @dataclass
@@ -208,12 +286,17 @@ class Conflict:
         return self.graph is not None
 
     def dm(self, name: str) -> DecisionMaker:
+        """The decision maker called ``name`` (as written, or its identifier; any case)."""
         for dm in self.decision_makers:
             if dm.name == name:
                 return dm
         lowered = {dm.name.lower(): dm for dm in self.decision_makers}
         if name.lower() in lowered:
             return lowered[name.lower()]
+        by_id = {dm.ident.lower(): dm for dm in self.decision_makers}
+        for candidate in (name, identifier(name, "dm")):
+            if candidate.lower() in by_id:
+                return by_id[candidate.lower()]
         raise ModelError(f"unknown decision maker '{name}' (known: {', '.join(self.dm_names)})")
 
     def dm_index(self, name: str) -> int:
@@ -222,26 +305,33 @@ class Conflict:
     def option_names(self) -> dict[str, int]:
         """Every name an expression may use for an option, mapped to the option's index.
 
-        Qualified names (``dm.option``) always work; a bare option name works when unique.
+        These are identifiers (:mod:`detente.model.names`): qualified ones (``dm.option``) always
+        work; a bare option identifier works when unique.
         """
         names: dict[str, int] = {}
         bare_count: dict[str, int] = {}
         for k, o in enumerate(self.options):
             names[o.key] = k
-            bare_count[o.name] = bare_count.get(o.name, 0) + 1
+            bare_count[o.ident] = bare_count.get(o.ident, 0) + 1
         for k, o in enumerate(self.options):
-            if bare_count[o.name] == 1 and o.name not in names:
-                names[o.name] = k
+            if bare_count[o.ident] == 1 and o.ident not in names:
+                names[o.ident] = k
         return names
 
     def option_index(self, name: str) -> int:
+        """The index of the option ``name`` names: an identifier (as in :meth:`option_names`) or
+        the name as written (``Air Strike``, or qualified ``USSR.Air Strike``), in any case."""
         names = self.option_names()
         if name in names:
             return names[name]
         lowered = {k.lower(): v for k, v in names.items()}
         if name.lower() in lowered:
             return lowered[name.lower()]
-        ambiguous = [o.key for o in self.options if o.name == name]
+        written = [k for k, o in enumerate(self.options) if name.lower() in (o.qualified_name.lower(),
+                                                                           o.name.lower())]
+        if len(written) == 1:
+            return written[0]
+        ambiguous = [o.key for o in self.options if name.lower() in (o.name.lower(), o.ident.lower())]
         if len(ambiguous) > 1:
             raise ModelError(f"option name '{name}' is ambiguous: write one of {', '.join(ambiguous)}")
         raise ModelError(f"unknown option '{name}'")

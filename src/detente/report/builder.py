@@ -59,6 +59,8 @@ class OptionInfo:
     key: str
     label: str
     reversibility: str
+    name: str = ""
+    """The option's name as written (``key`` is its identifier in expressions)."""
 
 
 @dataclass
@@ -314,7 +316,7 @@ def _model_section(conflict: Conflict, analysis: Any, overrides: Mapping[str, fl
     dms = []
     for dm in conflict.decision_makers:
         kind, lines = preference_text(dm.preference)
-        dms.append(DMInfo(dm.name, dm.label, [OptionInfo(o.key, o.label, o.reversibility) for o in dm.options],
+        dms.append(DMInfo(dm.name, dm.label, [OptionInfo(o.key, o.label, o.reversibility, o.name) for o in dm.options],
                           kind, lines))
     feas = []
     f = conflict.feasibility
@@ -334,7 +336,7 @@ def _model_section(conflict: Conflict, analysis: Any, overrides: Mapping[str, fl
             sec.state_ids = list(range(1, m + 1))
             for k, o in enumerate(conflict.options):
                 bits = space.bits(k)
-                sec.option_rows.append((o.key, o.dm, ["Y" if b else "N" for b in bits.tolist()]))
+                sec.option_rows.append((o.qualified_name, o.dm, ["Y" if b else "N" for b in bits.tolist()]))
         else:
             sec.note = (f"The table of feasible states is left out: {m} states (it is shown up to "
                         f"{MAX_OPTION_TABLE}).")
@@ -502,7 +504,7 @@ def _evolution(analysis: Any, status_quo: int, concept: str, summary: bool,
             movers = [" + ".join(st.mover_names) for st in path]
             rows = []
             for k, o in enumerate(analysis.conflict.options):
-                rows.append((o.key, ["Y" if (int(space.codes[s - 1]) >> k) & 1 else "N" for s in states]))
+                rows.append((o.qualified_name, ["Y" if (int(space.codes[s - 1]) >> k) & 1 else "N" for s in states]))
             tables.append(EvolutionTable(target, states, movers, rows))
     note = ""
     if summary:

@@ -177,18 +177,18 @@ def _summary(r: Report) -> str:
 def _model(r: Report) -> str:
     m = r.model
     out = ["<h3>Decision makers and options</h3>", "<table><tr><th>Decision maker</th><th>Option</th>"
-           "<th>Meaning</th><th>Reversible</th></tr>"]
+           "<th>In expressions</th><th>Meaning</th><th>Reversible</th></tr>"]
     rev = {"both": "yes", "forward": "only N → Y", "backward": "only Y → N"}
     for i, dm in enumerate(m.dms):
         name = f"{_swatch(i)}<b>{_e(dm.name)}</b>"
         if dm.label:
             name += f"<br><span class='muted'>{_e(dm.label)}</span>"
         if not dm.options:
-            out.append(f"<tr><td>{name}</td><td colspan='3' class='muted'>moves given in graph form</td></tr>")
+            out.append(f"<tr><td>{name}</td><td colspan='4' class='muted'>moves given in graph form</td></tr>")
             continue
         for k, o in enumerate(dm.options):
             first = f'<td rowspan="{len(dm.options)}">{name}</td>' if k == 0 else ""
-            out.append(f"<tr>{first}<td class='mono'>{_e(o.key)}</td><td>{_e(o.label)}</td>"
+            out.append(f"<tr>{first}<td>{_e(o.name)}</td><td class='mono'>{_e(o.key)}</td><td>{_e(o.label)}</td>"
                        f"<td>{_e(rev.get(o.reversibility, o.reversibility))}</td></tr>")
     out.append("</table>")
     out.append("<h3>Preferences</h3><table><tr><th>Decision maker</th><th>Kind</th><th>Statement</th></tr>")

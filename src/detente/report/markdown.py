@@ -82,10 +82,10 @@ def render_markdown(report: Report, stem: str = "report") -> tuple[str, dict[str
     for dm in m.dms:
         who = dm.name + (f" ({dm.label})" if dm.label else "")
         if not dm.options:
-            rows.append([who, "–", "moves given in graph form", ""])
+            rows.append([who, "–", "", "moves given in graph form", ""])
         for o in dm.options:
-            rows.append([who, f"`{o.key}`", o.label, rev.get(o.reversibility, o.reversibility)])
-    out += _table(["Decision maker", "Option", "Meaning", "Reversible"], rows)
+            rows.append([who, o.name, f"`{o.key}`", o.label, rev.get(o.reversibility, o.reversibility)])
+    out += _table(["Decision maker", "Option", "In expressions", "Meaning", "Reversible"], rows)
     out += ["### Preferences", ""]
     for dm in m.dms:
         out.append(f"**{dm.name}** ({dm.preference_kind}):")

@@ -29,7 +29,7 @@ def changed_options(analysis: "Analysis", a: int, b: int) -> str:
     for k, o in enumerate(analysis.conflict.options):
         x, y = (ca >> k) & 1, (cb >> k) & 1
         if x != y:
-            parts.append(f"{o.key} {'NY'[x]}→{'NY'[y]}")
+            parts.append(f"{o.qualified_name} {'NY'[x]}→{'NY'[y]}")
     return ", ".join(parts)
 
 

@@ -106,7 +106,7 @@ def create_app() -> FastAPI:
         except DetenteError as exc:
             raise _fail(exc) from None
         return {"ok": True, "name": conflict.name, "decision_makers": conflict.dm_names,
-                "options": [o.key for o in conflict.options], "n_states": comp.n_states,
+                "options": [o.qualified_name for o in conflict.options], "n_states": comp.n_states,
                 "outcomes": list(comp.outcomes), "parameters": comp.parameters,
                 "perspectives": list(conflict.perspectives)}
 
