@@ -281,3 +281,46 @@ def test_dask_local_cluster_gives_the_same_answers():
         remote = study(conflict, samples, qs, client=client, chunk_size=4)
     assert np.array_equal(local, remote)
     assert np.array_equal(local, study_one_at_a_time(conflict, samples, qs))
+
+
+BELIEFS = """
+name: ally and rival
+parameters:
+  relief: {value: 0.2, range: [0, 1]}
+  p_tired: {value: 0.25, range: [0, 1]}
+  rate: 0.5
+  offer: 0.3
+beliefs:
+  lam:
+    about: ally
+    types: {steady: 1.0, tired: p_tired}
+    walks_away: ally.leave
+    at: start
+    rate: rate
+decision_makers:
+  - name: ally
+    options: [leave]
+    preferences: {payoff: "ally.leave * (relief - 0.5)"}
+  - name: rival
+    options: [settle]
+    preferences: {payoff: "rival.settle * offer + (not rival.settle) * lam"}
+outcomes:
+  start: not ally.leave and not rival.settle
+  settled: not ally.leave and rival.settle
+perspectives:
+  steady: {description: an ally that stays}
+  tired: {parameters: {relief: 0.9}}
+"""
+
+
+def test_derived_beliefs_follow_their_sampled_inputs():
+    from detente.io.scenario import loads_scenario
+
+    conflict = loads_scenario(BELIEFS)
+    rng = np.random.default_rng(2)
+    samples = {"relief": rng.choice([0.2, 0.5, 0.7], 40), "p_tired": rng.uniform(0, 1, 40),
+               "rate": rng.choice([0.3, 0.6, 0.9], 40)}
+    qs = [Question(c, outcome=o, dm=dm) for c in CONCEPTS for o in ("start", "settled") for dm in (None, "rival")]
+    got = study(conflict, samples, qs, chunk_size=7)
+    assert np.array_equal(got, study_one_at_a_time(conflict, samples, qs))
+    assert 0 < got[:, qs.index(Question("nash", outcome="settled"))].mean() < 1    # the belief moves the answer

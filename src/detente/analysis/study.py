@@ -112,7 +112,9 @@ def _resolve(conflict: Conflict, params: dict[str, Any]) -> dict[str, Any]:
     Values are floats or equal-length 1-D arrays (one entry per sample); a derived parameter
     computed from an array is an array. Every batched evaluation forms its parameters here.
     """
-    return params
+    from .beliefs import resolve_parameters
+
+    return resolve_parameters(conflict, params)
 
 
 # -- the compiled structure and what varies -----------------------------------------------------
@@ -262,7 +264,7 @@ def _chunk_levels(plan: _Plan, cols: Mapping[str, np.ndarray]) -> np.ndarray:
     if not plan.varying:
         return levels
     funcs = expression_functions()
-    full = {**{k: v for k, v in plan.compiled.parameters.items()}, **plan.fixed,
+    full = {**{k: float(v) for k, v in plan.conflict.parameters.items()}, **plan.fixed,
             **{k: np.asarray(cols[k], dtype=np.float64) for k in plan.inputs}}
     try:
         params = _resolve(plan.conflict, full)
