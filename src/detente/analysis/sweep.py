@@ -3,8 +3,17 @@
 A *sweep* re-analyses the conflict at each value of one named parameter. A *tipping point* is a
 value where the answer changes: an equilibrium set under some concept, or a named outcome's
 verdict (is it an equilibrium; is it stable for a given DM). Each change found between two
-grid points is then located by bisection to the precision asked, so the reported value is
-within ``precision`` of the true switch (for answers that change once inside that interval).
+evaluated values is then located by bisection to the precision asked, so the reported value is
+within ``precision`` of a true switch, ``before`` and ``after`` are the answers just below and
+just above it, and consecutive tipping points of one answer chain up (the ``after`` of one is
+the ``before`` of the next). When an answer changes more than once inside one grid interval
+(A, then C, then B), bisection finds the first switch, reports what it really switches to (C),
+and keeps searching above it until it reaches the value at the interval's end (B); an answer
+that changes and changes back inside one interval is found when any value evaluated there (for
+any answer) falls between the two switches.
+
+Every round of bisection evaluates all midpoints of all open brackets in one batched
+:func:`~detente.analysis.study.study` pass.
 
 >>> import detente
 >>> from detente.model import Conflict, DecisionMaker, Option, Payoff
@@ -25,9 +34,10 @@ from typing import Any
 
 import numpy as np
 
+from ..engine.stability import normalize_concepts
 from ..errors import DetenteError
 from ..model import Conflict
-from .equilibria import DEFAULT_CONCEPTS, Analysis, analyze
+from .equilibria import DEFAULT_CONCEPTS, Analysis
 
 
 def signature(analysis: Analysis, focus_states: Iterable[int] = ()) -> dict[str, Any]:
@@ -124,45 +134,84 @@ def sweep(conflict: Conflict, parameter: str, lo: float, hi: float, steps: int =
     if not hi > lo:
         raise DetenteError(f"the sweep range must have LO < HI (got {lo} and {hi})", field="param")
     base = conflict.with_perspective(perspective) if perspective else conflict
-    fixed = dict(parameters or {})
     known = set(base.parameters)
     if parameter not in known:
         raise DetenteError(f"unknown parameter '{parameter}' (known: {', '.join(sorted(known)) or 'none'})",
                            field="param", source=conflict.source)
-    concepts = list(concepts)
+    if precision is not None and not precision > 0:
+        raise DetenteError(f"the precision must be a positive number, got {precision}", field="precision")
+    concepts = normalize_concepts(concepts)
     focus = list(focus_states)
     grid = np.linspace(lo, hi, steps).tolist()
     if precision is None:
         precision = (hi - lo) / (steps - 1) / 1000
-    cache: dict[float, dict[str, Any]] = {}
+    evaluate_at = _Signatures(conflict, parameter, concepts, focus, perspective, parameters)
 
-    def sig_at(x: float) -> dict[str, Any]:
-        if x not in cache:
-            cache[x] = signature(analyze(base, concepts, {**fixed, parameter: x}), focus)
-        return cache[x]
-
-    total = steps
-    sigs = []
-    for k, x in enumerate(grid):
-        sigs.append(sig_at(x))
-        if progress:
-            progress(k + 1, total)
+    evaluate_at(grid, progress)
+    sigs = [evaluate_at.cache[x] for x in grid]
+    keys = list(sigs[0])
+    # bisection: every bracket (consecutive evaluated values that disagree on some answer, wider
+    # than the precision) is halved; all midpoints of a round are evaluated in one batch
+    while True:
+        xs = sorted(evaluate_at.cache)
+        mids = set()
+        for a, b in zip(xs, xs[1:]):
+            if b - a <= precision:
+                continue
+            sa, sb = evaluate_at.cache[a], evaluate_at.cache[b]
+            if any(sa[k] != sb[k] for k in keys):
+                mid = (a + b) / 2
+                if a < mid < b:
+                    mids.add(mid)
+        if not mids:
+            break
+        evaluate_at(sorted(mids), None)
+    xs = sorted(evaluate_at.cache)
     points: list[TippingPoint] = []
-    for k in range(steps - 1):
-        a, b = grid[k], grid[k + 1]
-        sa, sb = sigs[k], sigs[k + 1]
-        changed = [key for key in sa if sa[key] != sb.get(key)]
-        for key in changed:
-            lo_x, hi_x = a, b
-            while hi_x - lo_x > precision:
-                mid = (lo_x + hi_x) / 2
-                if sig_at(mid)[key] == sa[key]:
-                    lo_x = mid
-                else:
-                    hi_x = mid
-            points.append(TippingPoint(parameter, (lo_x + hi_x) / 2, lo_x, hi_x, key, sa[key], sb[key]))
+    for a, b in zip(xs, xs[1:]):
+        sa, sb = evaluate_at.cache[a], evaluate_at.cache[b]
+        for key in keys:
+            if sa[key] != sb[key]:
+                points.append(TippingPoint(parameter, (a + b) / 2, a, b, key, sa[key], sb[key]))
     points.sort(key=lambda t: (t.value, t.what))
     return SweepResult(parameter, grid, sigs, points, perspective, concepts)
+
+
+class _Signatures:
+    """Sweep signatures for many parameter values at once (one batched study per call), cached."""
+
+    def __init__(self, conflict: Conflict, parameter: str, concepts: list[str], focus: list[int],
+                 perspective: str | None, parameters: Mapping[str, float] | None):
+        from .montecarlo import watched_questions
+
+        self.conflict = conflict
+        self.parameter = parameter
+        self.concepts = concepts
+        self.perspective = perspective
+        self.parameters = dict(parameters or {})
+        base = conflict.with_perspective(perspective) if perspective else conflict
+        self.questions = watched_questions(base, concepts, focus)
+        self.cache: dict[float, dict[str, Any]] = {}
+
+    def __call__(self, values: list[float], progress: Callable[[int, int], None] | None) -> None:
+        todo = [x for x in dict.fromkeys(values) if x not in self.cache]
+        if not todo:
+            return
+        from .study import _study_chunks
+
+        sample = {self.parameter: np.asarray(todo, dtype=np.float64)}
+        fixed = {k: v for k, v in self.parameters.items() if k != self.parameter}
+        for rows, res in _study_chunks(self.conflict, sample, self.questions, perspective=self.perspective,
+                                       parameters=fixed, concepts=self.concepts, keep_equilibria=True,
+                                       progress=progress):
+            for j, r in enumerate(rows.tolist()):
+                sig: dict[str, Any] = {}
+                u = int(res.inverse[j])
+                for c in self.concepts:
+                    sig[f"equilibria[{c}]"] = tuple((np.flatnonzero(res.equilibria[c][u]) + 1).tolist())
+                for q, value in zip(self.questions, res.answers[j].tolist()):
+                    sig[q.key] = bool(value)
+                self.cache[todo[r]] = sig
 
 
 def parse_range(text: str) -> tuple[str, float, float, int]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
@@ -29,16 +30,21 @@ def montecarlo(
     set_: Overrides = None,
     perspective: PerspectiveName = None,
     state: Annotated[Optional[list[int]], typer.Option("--state", help="Also watch DMs' verdicts here.")] = None,
-    scheduler: Annotated[str, typer.Option("--scheduler", help="local, or dask (Dask's processes, or the "
-                                           "cluster at --address).")] = "local",
+    scheduler: Annotated[str, typer.Option("--scheduler", help="local (batched, this process), or dask (a local "
+                                           "Dask cluster, or the cluster at --address).")] = "local",
     address: Annotated[Optional[str], typer.Option("--address", help="Dask scheduler address, e.g. "
-                                                   "tcp://10.0.0.5:8786.")] = None,
+                                                   "tcp://10.0.0.5:8786 (see docs/scale-out.md).")] = None,
+    plot: Annotated[Optional[Path], typer.Option(
+        "--plot", help="Write the shares and the joint distribution of the two most influential parameters "
+                       "to PLOT.png and PLOT.svg.")] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="Output: text or json.")] = "text",
-    progress: Annotated[Optional[bool], typer.Option("--progress/--no-progress")] = None,
+    progress: Annotated[Optional[bool], typer.Option("--progress/--no-progress",
+                                                     help="Show a progress bar (default: on a terminal).")] = None,
 ) -> None:
-    """Draw uncertain parameters, re-analyse, and report the share of draws in which each answer holds.
+    """Draw uncertain parameters, re-analyse, and report the share of draws in which each answer holds,
+    with 95% confidence intervals and the parameters that move the answers most.
 
-    Example: detente montecarlo examples/ukraine-ceasefire.yaml --param lambda_r=uniform:0:0.2 -n 400
+    Example: detente montecarlo examples/ukraine-ceasefire.yaml --param lambda_r=uniform:0:0.2 -n 100000
     """
     from ..analysis.montecarlo import monte_carlo, parse_distribution
 
@@ -49,11 +55,15 @@ def montecarlo(
                            field="--samples")
     if seed < 0:
         raise DetenteError(f"the seed must be a whole number >= 0, got {seed}", field="--seed")
+    if scheduler not in ("local", "dask"):
+        raise DetenteError(f"unknown scheduler '{scheduler}' (local or dask)", field="--scheduler")
     dists = {}
     for text in param:
         if "=" not in text:
             raise DetenteError(f"expected NAME=DIST, got {text!r}", field="--param")
         name, dist = text.split("=", 1)
+        if name.strip() in dists:
+            raise DetenteError(f"parameter '{name.strip()}' is given twice", field="--param")
         dists[name.strip()] = parse_distribution(dist)
     overrides = parse_overrides(set_)
     conflict = load_conflict(file)
@@ -64,19 +74,60 @@ def montecarlo(
         if scheduler != "dask":
             raise DetenteError("--address needs --scheduler dask", field="--address")
         try:
-            from dask.distributed import Client
+            from distributed import Client
         except ImportError:
             raise DetenteError("a Dask cluster needs dask.distributed: pip install 'detente[scale]'",
                                field="--address") from None
-        client = Client(address)
-    with progress_bar("sampling", progress) as update:
-        res = monte_carlo(conflict, dists, samples, seed, check_concepts(concept), perspective, overrides,
-                          state or [], scheduler, client, progress=update)
+        try:
+            client = Client(address, timeout="10s")
+        except (OSError, TimeoutError) as exc:
+            raise DetenteError(f"cannot reach the Dask scheduler at {address}: {exc}", field="--address") from None
+    try:
+        with progress_bar("sampling", progress) as update:
+            res = monte_carlo(conflict, dists, samples, seed, check_concepts(concept), perspective, overrides,
+                              state or [], scheduler, client, progress=update)
+    except DetenteError as exc:
+        raise exc.located(source=str(file)) from None
+    finally:
+        if client is not None:
+            client.close()
+    plots: list[Path] = []
+    if plot is not None:
+        from ..report.montecarlo_plot import save_montecarlo_plot
+
+        plots = save_montecarlo_plot(res, plot)
     if fmt == "json":
-        print_json(res.to_dict())
+        data = res.to_dict()
+        data["plots"] = [str(p) for p in plots]
+        print_json(data)
         return
-    console.print(f"[bold]Monte Carlo[/bold]: {samples} draws of {', '.join(dists)} (seed {seed}, {scheduler})")
-    shares = res.to_dict()["shares"]
-    interesting = {k: v for k, v in shares.items() if 0 < v < 1} or shares
-    for key, share in sorted(interesting.items(), key=lambda kv: -kv[1]):
-        console.print(f"  {share:6.1%}  {escape(key)}", soft_wrap=True)
+    _print_text(res, dists, samples, seed, scheduler, perspective, plots)
+
+
+def _print_text(res, dists, samples, seed, scheduler, perspective, plots) -> None:
+    from rich.table import Table
+
+    where = f", perspective {perspective}" if perspective else ""
+    console.print(f"[bold]Monte Carlo[/bold]: {samples:,} draws of {', '.join(dists)} "
+                  f"(seed {seed}, {scheduler}{where})")
+    table = Table(box=None, pad_edge=False, show_header=True, header_style="bold")
+    table.add_column("share", justify="right")
+    table.add_column(f"{res.confidence:.0%} interval", justify="right")
+    table.add_column("answer")
+    n = res.n
+    keys = list(res.counts)
+    varying = sorted((k for k in keys if 0 < res.counts[k] < n), key=lambda k: -res.counts[k])
+    steady = [k for k in keys if res.counts[k] in (0, n)]
+    for key in varying + sorted(steady, key=lambda k: -res.counts[k]):
+        lo, hi = res.interval(key)
+        table.add_row(f"{res.counts[key] / n:.1%}", f"[{lo:.1%}, {hi:.1%}]", escape(key))
+    console.print(table, soft_wrap=True)
+    ranked = [p for p in res.most_influential(len(res.influence)) if res.influence[p] > 0]
+    if ranked:
+        console.print("Most influential: " + ", ".join(
+            f"{escape(p)} (rank correlation {res.influence[p]:.2f} with '{escape(res.drives[p])}')" for p in ranked),
+            soft_wrap=True)
+    else:
+        console.print("No watched answer varies across the draws.")
+    for p in plots:
+        console.print(f"plot: {p}")

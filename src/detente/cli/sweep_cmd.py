@@ -39,8 +39,9 @@ def progress_bar(description: str, show: bool | None) -> Iterator[Callable[[int,
 @app.command()
 def sweep(
     file: ScenarioFile,
-    param: Annotated[str, typer.Option("--param", help="NAME=LO:HI:STEPS, e.g. lambda_r=0:0.3:31.",
-                                       metavar="NAME=LO:HI:STEPS")],
+    param: Annotated[list[str], typer.Option("--param", help="NAME=LO:HI:STEPS, e.g. lambda_r=0:0.3:31 (one "
+                                             "parameter; for two at once use 'detente map').",
+                                             metavar="NAME=LO:HI:STEPS")],
     concept: Concepts = None,
     set_: Overrides = None,
     perspective: PerspectiveName = None,
@@ -64,7 +65,11 @@ def sweep(
 
     if fmt not in ("text", "json"):
         raise DetenteError(f"unknown format '{fmt}' (text or json)", field="--format")
-    name, lo, hi, steps = parse_range(param)
+    if len(param) != 1:
+        raise DetenteError(f"sweep varies one parameter, got {len(param)} --param options "
+                           f"({', '.join(param)}); to vary two at once use 'detente map FILE' with one "
+                           "parameter per axis, or 'detente montecarlo' for several", field="--param")
+    name, lo, hi, steps = parse_range(param[0])
     if precision is not None and not (math.isfinite(precision) and precision > 0):
         raise DetenteError(f"the precision must be a positive number, got {precision}", field="--precision")
     if not (math.isfinite(lo) and math.isfinite(hi)):
