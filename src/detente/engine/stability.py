@@ -30,7 +30,7 @@ from typing import Any
 
 import numpy as np
 
-from .moves import INT_FILL_MAX
+from .moves import INT_FILL_MAX, OptionMoves
 from .reach import reach_min
 
 CONCEPTS = ("nash", "gmr", "smr", "seq", "sim", "seqsim")
@@ -98,7 +98,8 @@ def sanction_values(game: Game, i: int, concept: str, best_escape: np.ndarray | 
     raise ValueError(concept)
 
 
-def stable_for(game: Game, i: int, concept: str, best_escape: np.ndarray | None = None) -> np.ndarray:
+def stable_for(game: Game, i: int, concept: str, best_escape: np.ndarray | None = None,
+               cache: dict | None = None) -> np.ndarray:
     """Boolean array: is each state stable for DM i under ``concept``?
 
     ``best_escape``: max of u_i over {s} ∪ R_i(s), shared by Nash and SMR when given.
@@ -112,7 +113,7 @@ def stable_for(game: Game, i: int, concept: str, best_escape: np.ndarray | None 
         worst = game.moves.reduce_closed(i, np.minimum(u, X), "max")
         return worst <= u
     if concept in ("sim", "seqsim"):
-        return _simultaneous(game, i, improving_only=(concept == "seqsim"))
+        return _simultaneous(game, i, improving_only=(concept == "seqsim"), cache=cache)
     raise ValueError(concept)
 
 
@@ -128,6 +129,7 @@ def stability(game: Game, concepts=("nash", "gmr", "smr", "seq")) -> dict[str, n
     """
     names = normalize_concepts(concepts)
     out: dict[str, list[np.ndarray]] = {c: [] for c in names}
+    cache: dict = {}       # the others' choice sets, shared by every DM's SIM / SEQ-SIM test
     if hasattr(game.moves, "deterred"):
         # option form: one sweep in DM i's block layout gives Nash and SMR's escape values, and
         # each verdict is one more sweep there, on min(u_i, X)
@@ -140,7 +142,7 @@ def stability(game: Game, concepts=("nash", "gmr", "smr", "seq")) -> dict[str, n
                 elif c in ("gmr", "smr", "seq"):
                     out[c].append(game.moves.deterred(i, u, sanction_values(game, i, c, escape)))
                 else:
-                    out[c].append(stable_for(game, i, c))
+                    out[c].append(stable_for(game, i, c, cache=cache))
         return {c: np.stack(v) for c, v in out.items()}
     for i in range(game.n_dms):
         escape = None
@@ -158,13 +160,232 @@ def equilibria(stable: np.ndarray) -> np.ndarray:
 
 
 # -- simultaneous sanctioning ------------------------------------------------------------
-def _simultaneous(game: Game, i: int, improving_only: bool) -> np.ndarray:
-    """SIM / SEQ-SIM for DM i (option form), enumerating the others' joint responses per state."""
+DENSE_SIM_BITS = 26
+"""SIM/SEQ-SIM use a dense array over all 2^n option combinations up to this many options."""
+SIM_WORK_ELEMENTS = 1 << 22
+"""Elements of one chunk of the keyed reductions in the SIM kernel."""
+
+
+def _simultaneous(game: Game, i: int, improving_only: bool, cache: dict | None = None) -> np.ndarray:
+    """SIM / SEQ-SIM for DM i (option form), for every state at once.
+
+    A joint response from s is a product of per-DM choice sets: each other DM j either stays
+    or takes one of its moves R_j(s) (its UIs R_j^+(s) for SEQ-SIM), i.e. chooses a local code
+    of its own options in a set A_j(s). The combined state takes i's options from the UI s1
+    and each j's options from its choice, so for i's local code a the best sanction is
+
+        Q(s, a) = min { u_i(a, x_1, ..., x_r) : x_j ∈ A_j(s) }    (infeasible combinations: +∞)
+
+    over the dense array of all option combinations (DM-major axes). It is reduced axis by
+    axis: states are keyed by the distinct choice sets met so far, and each axis is reduced
+    once per distinct key, not once per state. s is stable iff Q(s, a) ≤ u_i(s) for every UI.
+    The all-stay combination is s1 itself, which never answers (u_i(s1) > u_i(s)), so the
+    "at least one DM moves" rule of the definition needs no extra work.
+    """
     space, moves = game.space, game.moves
     if space is None:
         from ..errors import DetenteError
 
         raise DetenteError("SIM and SEQ-SIM are defined for option-form conflicts only", field="concepts")
+    total_bits = sum(len(b) for b in game.dm_bits)
+    if total_bits > DENSE_SIM_BITS or not isinstance(moves, OptionMoves):
+        return _simultaneous_enumerate(game, i, improving_only)
+    return _simultaneous_dense(game, i, improving_only, cache)
+
+
+def _key_dtype(K: int) -> np.dtype:
+    for dt in (np.uint8, np.uint16, np.uint32, np.uint64):
+        if K <= 8 * np.dtype(dt).itemsize:
+            return np.dtype(dt)
+    raise OverflowError("more than 64 local codes")
+
+
+def _dense_ids(values: np.ndarray, bound: int) -> tuple[np.ndarray, np.ndarray]:
+    """(distinct values in increasing order, index of each value among them); values in [0, bound).
+
+    A presence table and a running count when the range is small (no sort), else ``np.unique``.
+    """
+    if bound <= 4 * values.size + (1 << 16):
+        present = np.zeros(bound, dtype=bool)
+        present[values] = True
+        uniq = np.flatnonzero(present)
+        rank = np.cumsum(present, dtype=np.int64) - 1
+        return uniq, rank[values]
+    uniq, inv = np.unique(values, return_inverse=True)
+    return uniq, inv.reshape(-1)
+
+
+def _choice_keys(moves, j: int, levels: np.ndarray | None, stay: bool = True) -> np.ndarray:
+    """For every state, the local codes DM j may choose from it as a bit set (bit c: code c):
+    its own code (``stay``) and its moves, only the improving ones when ``levels`` are given."""
+    from .moves import compact_dtype
+
+    bl = moves._blocks[j]
+    K = bl.K
+    kdt = _key_dtype(K)
+    key = np.zeros(bl.table.shape, dtype=kdt)
+    if levels is not None:
+        dt = compact_dtype(int(levels.min()), int(levels.max()))
+        ext = np.empty(moves.n_states + 1, dtype=dt)
+        ext[:-1] = levels
+        ext[-1] = np.iinfo(dt).min
+        L = ext[bl.table]
+    if levels is None:
+        # the feasible codes of each block, as one bit set per block, cut to each code's moves
+        pattern = np.zeros(bl.n_blocks, dtype=kdt)
+        for c in range(K):
+            pattern |= bl.valid[c].astype(kdt) << kdt.type(c)
+        weights = kdt.type(1) << np.arange(K, dtype=kdt)
+        moves_of = (bl.allowed.astype(kdt) * weights[None, :]).sum(axis=1, dtype=kdt)
+        key = pattern[None, :] & moves_of[:, None]
+    else:
+        bit = np.empty(bl.table.shape, dtype=bool)
+        for c in range(K):
+            np.greater(L[c][None, :], L, out=bit)
+            bit &= bl.allowed[:, c][:, None]
+            key |= bit.astype(kdt) << kdt.type(c)
+    if stay:
+        key |= (kdt.type(1) << np.arange(K, dtype=kdt))[:, None]
+    return key.reshape(-1)[bl.pos]
+
+
+def _key_rows(keys: np.ndarray, K: int) -> np.ndarray:
+    """Bit sets as (len(keys) × K) boolean rows."""
+    kdt = keys.dtype
+    return ((keys[:, None] >> np.arange(K, dtype=kdt)[None, :]) & kdt.type(1)).astype(bool)
+
+
+def _choice_bytes(moves, j: int, levels: np.ndarray | None, stay: bool = True) -> np.ndarray:
+    """:func:`_choice_keys` as little-endian bit rows, (states × ceil(K/8)) uint8, any K."""
+    bl = moves._blocks[j]
+    K = bl.K
+    if K <= 64:
+        keys = _choice_keys(moves, j, levels, stay)
+        return keys.astype(keys.dtype.newbyteorder("<")).view(np.uint8).reshape(keys.size, -1)
+    ok = bl.valid.T[bl.block_of] & bl.allowed[bl.local_of]
+    if levels is not None:
+        ext = np.empty(moves.n_states + 1, dtype=np.int64)
+        ext[:-1] = levels
+        ext[-1] = np.iinfo(np.int64).min
+        ok &= ext[bl.table].T[bl.block_of] > np.asarray(levels)[:, None]
+    if stay:
+        ok[np.arange(moves.n_states), bl.local_of] = True
+    return np.packbits(ok, axis=1, bitorder="little")
+
+
+def _row_ids(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(id of each byte row among the distinct rows, the distinct rows)."""
+    W = rows.shape[1]
+    if W <= 8:
+        wide = np.zeros((rows.shape[0], 8), dtype=np.uint8)
+        wide[:, :W] = rows
+        keys = wide.view("<u8").reshape(-1)
+        if W <= 2:
+            uniq, ids = _dense_ids(keys.astype(np.int64), 1 << (8 * W))
+        else:
+            uniq, ids = np.unique(keys, return_inverse=True)
+        return ids.reshape(-1), np.asarray(uniq, dtype="<u8").view(np.uint8).reshape(-1, 8)[:, :W]
+    uniq, ids = np.unique(rows, axis=0, return_inverse=True)
+    return ids.reshape(-1), uniq
+
+
+def _simultaneous_dense(game: Game, i: int, improving_only: bool,
+                        cache: dict | None = None) -> np.ndarray:
+    from .moves import compact_dtype
+
+    moves = game.moves
+    m = game.n_states
+    u = game.levels[i]
+    stable = np.ones(m, dtype=bool)
+    K_i = moves._blocks[i].K
+    cache = {} if cache is None else cache
+    # i's UIs from every state, as bit sets over i's local codes
+    uk = ("ui", i)
+    if uk not in cache:
+        cache[uk] = _choice_bytes(moves, i, u, stay=False)
+    ui_rows = cache[uk]
+    active = np.flatnonzero(ui_rows.any(axis=1))
+    if active.size == 0:
+        return stable
+    others = game.others(i)
+    if not others:
+        stable[active] = False
+        return stable
+    # the others' choice sets (the same for every i: cached), as ids of distinct sets
+    ids, sets = [], []
+    for j in others:
+        ck = ("seqsim" if improving_only else "sim", j)
+        if ck not in cache:
+            idj, rows = _row_ids(_choice_bytes(moves, j, game.levels[j] if improving_only else None))
+            K = moves._blocks[j].K
+            cache[ck] = (idj, np.unpackbits(rows, axis=1, count=K, bitorder="little").astype(bool))
+        idj, rows = cache[ck]
+        ids.append(idj[active])
+        sets.append(rows)
+    # axes: the others, then i; the first axis is reduced first, on the largest array, so put
+    # there the DM with the fewest distinct choice sets
+    order = sorted(range(len(others)), key=lambda x: len(sets[x]))
+    axes = [others[x] for x in order] + [i]
+    sizes = [moves._blocks[d].K for d in axes]
+    dt = compact_dtype(int(u.min()), int(u.max()))
+    fill = dt.type(np.iinfo(dt).max)
+    dense = np.full(int(np.prod(sizes)), fill, dtype=dt)
+    fk = ("flat", tuple(axes))
+    if fk not in cache:
+        flat = np.zeros(m, dtype=np.int64)
+        for d, K in zip(axes, sizes):
+            flat = flat * K + moves._blocks[d].local_of
+        cache[fk] = flat
+    dense[cache[fk]] = u
+    # reduce the leading axis, keyed by (its choice set, the key so far); T is keys-major
+    T = dense.reshape(1, -1)                 # (keys, K_first × prod of the later axes)
+    key = np.zeros(active.size, dtype=np.int64)
+    n_keys = 1
+    for pos, x in enumerate(order):
+        K = sizes[pos]
+        P = T.shape[1] // K
+        uniq, key = _dense_ids(ids[x].astype(np.int64) * n_keys + key, len(sets[x]) * n_keys)
+        set_of, prev = uniq // n_keys, uniq % n_keys
+        out = np.empty((uniq.size, P), dtype=dt)
+        step = max(1, SIM_WORK_ELEMENTS // max(P * K, 1))                 # keys per chunk
+        if P >= 64:
+            # long rows: gather only the (new key, code in its set) pairs and reduce per key;
+            # each key's set holds at least "stay", so no segment is empty
+            kk, cc = np.nonzero(sets[x][set_of])
+            starts = np.flatnonzero(np.r_[True, kk[1:] != kk[:-1]])
+            src = prev[kk] * K + cc                                       # rows of T as (keys·K × P)
+            T2 = T.reshape(n_keys * K, P)
+            for lo in range(0, uniq.size, step):
+                hi = min(lo + step, uniq.size)
+                a0 = starts[lo]
+                a1 = starts[hi] if hi < uniq.size else kk.size
+                np.minimum.reduceat(T2[src[a0:a1]], starts[lo:hi] - a0, axis=0, out=out[lo:hi])
+        else:
+            # short rows: every code, the ones outside the set pushed to the fill, halving minimum
+            penalty = np.where(sets[x][set_of], dt.type(np.iinfo(dt).min), fill)[:, :, None]
+            T3 = T.reshape(n_keys, K, P)
+            for lo in range(0, uniq.size, step):
+                hi = min(lo + step, uniq.size)
+                G = T3[prev[lo:hi]]                                        # (chunk × K × P)
+                np.maximum(G, penalty[lo:hi], out=G)
+                h = K
+                while h > 1:
+                    h //= 2
+                    np.minimum(G[:, :h], G[:, h:2 * h], out=G[:, :h])
+                out[lo:hi] = G[:, 0]
+        T = out
+        n_keys = uniq.size
+    # T: (keys × K_i); the best sanction for each active state and each local code of i
+    Q = T[key]                             # (active × K_i)
+    over = np.packbits(Q > u[active][:, None], axis=1, bitorder="little")   # bit a: Q(s, a) > u_i(s)
+    stable[active] = ~(over & ui_rows[active]).any(axis=1)
+    return stable
+
+
+def _simultaneous_enumerate(game: Game, i: int, improving_only: bool) -> np.ndarray:
+    """SIM / SEQ-SIM for DM i by enumerating the others' joint responses per state (used when
+    the conflict has too many options for the dense kernel)."""
+    space, moves = game.space, game.moves
     m = game.n_states
     u = game.levels[i]
     codes = space.codes
