@@ -320,3 +320,16 @@ decision_makers:
     assert text.exit_code == 0 and "state 1 is broken by alice + bob" in text.stdout
     bad = runner.invoke(app, ["coalitions", str(path), "--merge", "alice,carol"])
     assert bad.exit_code == 2 and "--merge" in bad.output
+
+
+def test_default_coalitions_are_groups_of_two_or_more():
+    # as documented: without declared or named coalitions, every group of two or more DMs
+    for n in (2, 3):
+        comp = compile_conflict(random_graph_conflict(300 + n, n=n))
+        res = coalition_stability(comp, None, ["nash"])
+        expected = [h for k in range(2, n + 1) for h in combinations(range(n), k)]
+        assert res.coalitions == expected
+        assert all(len(h) >= 2 for h in coalition_list(comp))
+    # a single DM may still be named explicitly
+    comp = compile_conflict(random_graph_conflict(310, n=3))
+    assert coalition_stability(comp, [["d0"]], ["nash"]).coalitions == [(0,)]

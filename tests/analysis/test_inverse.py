@@ -239,3 +239,88 @@ outcomes:
     assert bad.exit_code == 2
     bad = runner.invoke(app, ["inverse", str(path), "4", "--dm", "carol"])
     assert bad.exit_code == 2 and "--dm" in bad.output
+
+
+# -- SEQ with restricted DMs: sanctions created by reordering a free DM's ranking ---------------------
+def blocked_pair(a_order, b_order) -> Conflict:
+    """Two DMs with one option each; "not a.x and b.y" is infeasible (states 1 = N N, 2 = Y N, 3 = Y Y)."""
+    from detente.model import Feasibility, Ranking
+    return Conflict("pair", [DecisionMaker("a", [Option("x", "a")], Ranking(a_order)),
+                             DecisionMaker("b", [Option("y", "b")], Ranking(b_order))],
+                    feasibility=Feasibility(infeasible=["not a.x and b.y"]))
+
+
+def test_seq_restricted_dm_creates_a_sanction():
+    # b ranks 1 > 2 ~ 3; ranking 3 above 2 makes b's move 2 -> 3 an improvement that deters a's move
+    c = blocked_pair([[2], [1], [3]], [[1], [2, 3]])
+    inv = inverse(c, 1, "seq", dms=["b"])
+    assert inv.feasible and inv.verified and inv.optimal
+    assert inv.distance == 1
+    assert inv.changes["b"].ranking().order == [[1], [3], [2]]
+    assert inv.changes["a"].distance == 0
+    assert 1 in analyze(inv.conflict, ["seq"]).equilibria["seq"]
+
+
+def test_seq_search_that_cannot_enumerate_says_not_found(monkeypatch):
+    import importlib
+    inverse_module = importlib.import_module("detente.analysis.inverse")
+    monkeypatch.setattr(inverse_module, "EXHAUSTIVE_MAX_STATES", 0)
+    inv = inverse(blocked_pair([[2], [1], [3]], [[1], [2, 3]]), 1, "seq", dms=["b"])
+    assert not inv.feasible and not inv.proven
+    assert "not found within the search" in inv.summary() and "impossible" not in inv.summary()
+    assert inv.to_dict()["impossible"] is False and inv.lower_bound >= 0
+    # a fixed DM whose improvement no free DM can ever answer: proven impossible
+    inv = inverse(blocked_pair([[3], [2], [1]], [[1], [2, 3]]), 1, "seq", dms=["b"])
+    assert not inv.feasible and inv.proven and "impossible" in inv.summary()
+
+
+def small_option_conflicts():
+    """Every feasibility pattern of two one-option DMs (at least two feasible states) with a few
+    random rankings each, plus two DMs where one has two options."""
+    from detente.model import Feasibility
+    rng = np.random.default_rng(11)
+    names = ["not a.x and not b.y", "a.x and not b.y", "not a.x and b.y", "a.x and b.y"]
+    out = []
+    for mask in range(16):
+        infeasible = [names[k] for k in range(4) if mask >> k & 1]
+        m = 4 - len(infeasible)
+        if m < 2:
+            continue
+        for _ in range(4):
+            lv = [rng.integers(0, m, m) for _ in range(2)]
+            out.append(Conflict("s", [DecisionMaker("a", [Option("x", "a")], levels_to_ranking(lv[0])),
+                                      DecisionMaker("b", [Option("y", "b")], levels_to_ranking(lv[1]))],
+                                feasibility=Feasibility(infeasible=infeasible)))
+    return out
+
+
+@pytest.mark.parametrize("k", range(len(small_option_conflicts())))
+def test_seq_inverse_restricted_dms_exhaustive(k):
+    """Every target state and every choice of DMs allowed to change, against a search over every
+    ranking with ties of those DMs judged by the reference (written from the definitions)."""
+    c = small_option_conflicts()[k]
+    game = compile_conflict(c).game
+    m = game.n_states
+    R = ref_moves(game)
+    orders = weak_orders(m)
+    for t in range(m):
+        for free in ([0], [1], [0, 1]):
+            best = None
+            for profile in product(orders, repeat=len(free)):
+                lv = [list(map(int, game.levels[i])) for i in range(2)]
+                d = 0
+                for i, v in zip(free, profile):
+                    lv[i] = list(v)
+                    d += kendall_distance(game.levels[i], np.asarray(v))
+                if best is not None and d >= best:
+                    continue
+                if all(reference.stable(R, lv, i, t, "seq") for i in (0, 1)):
+                    best = d
+            inv = inverse(c, t + 1, "seq", dms=[game.dm_names[i] for i in free])
+            if best is None:
+                assert not inv.feasible and inv.proven, (t, free)
+            else:
+                assert inv.feasible and inv.verified and inv.optimal, (t, free, best)
+                assert inv.distance == best, (t, free)
+                fixed = [i for i in (0, 1) if i not in free]
+                assert all(inv.changes[game.dm_names[i]].distance == 0 for i in fixed)

@@ -141,7 +141,8 @@ def dm_indices(compiled: Compiled, names: Iterable[str | int], where: str = "coa
 def coalition_list(compiled: Compiled, coalitions: Iterable[Iterable[str | int]] | None = None,
                    min_size: int = 2, where: str = "coalitions") -> list[tuple[int, ...]]:
     """Coalitions as sorted index tuples: the given ones, else the conflict's declared ones, else
-    every group of ``min_size`` or more DMs."""
+    every group of two or more DMs (``min_size`` is the smallest size accepted when coalitions
+    are named; the default never includes single DMs, whose stability is the usual one)."""
     n = compiled.game.n_dms
     if coalitions is None and compiled.conflict.coalitions:
         coalitions = compiled.conflict.coalitions
@@ -149,7 +150,7 @@ def coalition_list(compiled: Compiled, coalitions: Iterable[Iterable[str | int]]
         if n > 12:
             raise ModelTooLargeError(f"{n} DMs give {2 ** n - n - 1} coalitions; name the coalitions to analyse",
                                      field=where)
-        return [c for k in range(max(min_size, 1), n + 1) for c in combinations(range(n), k)]
+        return [c for k in range(max(min_size, 2), n + 1) for c in combinations(range(n), k)]
     out: list[tuple[int, ...]] = []
     for k, members in enumerate(coalitions):
         if isinstance(members, str):

@@ -60,7 +60,7 @@ Every answer carries ``verified``: the changed conflict re-analysed with :func:`
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -98,12 +98,19 @@ class DMChange:
     """One DM's conditions and its smallest change (state numbers 1-based)."""
 
     dm: str
-    conditions: list[Clause]
+    _conditions: list[Clause] | Callable[[], list[Clause]]   # listed on first use (they may be long)
     at_least_as_good_as: int | None        # s* must be ranked at least as high as this state
     demoted: list[int]                     # states that were above s* and no longer are
     distance: int                          # Kendall tau distance from the current ranking
     levels: np.ndarray                     # new preference levels (higher = better), 0-based states
     changeable: bool = True
+
+    @property
+    def conditions(self) -> list[Clause]:
+        """One :class:`Clause` per move of the DM from s*."""
+        if callable(self._conditions):
+            self._conditions = self._conditions()
+        return self._conditions
 
     @property
     def changed(self) -> bool:
@@ -137,10 +144,22 @@ class InverseResult:
     lower_bound: int
     optimal: bool
     method: str
-    conflict: Conflict | None = None       # the conflict with the new preferences
+    _conflict: Conflict | Callable[[], Conflict] | None = None   # the conflict with the new preferences
     verified: bool = False
     reason: str = ""
     candidates: list[dict[str, Any]] = field(default_factory=list)
+    proven: bool = True                    # when not feasible: impossibility is proven (else: not found)
+
+    @property
+    def conflict(self) -> Conflict | None:
+        """The conflict with the new preferences (built when first asked for), None if none found."""
+        if callable(self._conflict):
+            self._conflict = self._conflict()
+        return self._conflict
+
+    @conflict.setter
+    def conflict(self, value: Conflict | None) -> None:
+        self._conflict = value
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -148,6 +167,7 @@ class InverseResult:
             "state": self.state,
             "concept": self.concept,
             "feasible": self.feasible,
+            "impossible": (not self.feasible) and self.proven,
             "verified": self.verified,
             "optimal": self.optimal,
             "distance": self.distance,
@@ -164,13 +184,15 @@ class InverseResult:
         s = self.state
         head = f"Inverse analysis of {self.compiled.conflict.name}: make state {s} a {label} equilibrium"
         if not self.feasible:
-            return f"{head}\n  impossible: {self.reason}"
+            return f"{head}\n  {'impossible' if self.proven else 'not found within the search'}: {self.reason}"
         lines = [head, f"  smallest change found: {self.distance} pair(s) of states change order (Kendall tau)"
                  + (", proven minimal" if self.optimal else f"; lower bound {self.lower_bound}")
                  + (", verified by re-analysis" if self.verified else ", NOT verified")]
         for dm, ch in self.changes.items():
             if not ch.changed:
                 lines.append(f"  {dm}: no change needed")
+            elif ch.at_least_as_good_as is None:
+                lines.append(f"  {dm}: new ranking {ch.ranking().order} (distance {ch.distance})")
             else:
                 lines.append(f"  {dm}: rank state {s} at least as high as state {ch.at_least_as_good_as} "
                              f"(it passes {ch.demoted}; distance {ch.distance})")
@@ -190,10 +212,13 @@ def levels_to_ranking(levels: np.ndarray) -> Ranking:
     >>> levels_to_ranking(np.array([0, 2, 2, 1])).order
     [[2, 3], [4], [1]]
     """
-    order = []
-    for lv in sorted(set(np.asarray(levels).tolist()), reverse=True):
-        order.append((np.flatnonzero(levels == lv) + 1).tolist())
-    return Ranking(order)
+    levels = np.asarray(levels)
+    if levels.size == 0:
+        return Ranking([])
+    idx = np.argsort(-levels.astype(np.int64), kind="stable")       # best first, states in order
+    lv = levels[idx]
+    cuts = np.flatnonzero(lv[1:] != lv[:-1]) + 1
+    return Ranking([g.tolist() for g in np.split(idx + 1, cuts)])
 
 
 def kendall_distance(u: np.ndarray, v: np.ndarray) -> int:
@@ -224,8 +249,14 @@ def raised_levels(u: np.ndarray, t: int, height: int | None) -> np.ndarray:
         return u.copy()
     key = u.astype(np.int64) * 2
     key[t] = 2 * int(height) + 1
-    _, inv = np.unique(key, return_inverse=True)
-    return inv.astype(np.int32).reshape(-1)
+    key -= key.min()
+    if int(key.max()) > 4 * key.size + (1 << 16):
+        _, inv = np.unique(key, return_inverse=True)
+        return inv.astype(np.int32).reshape(-1)
+    present = np.zeros(int(key.max()) + 1, dtype=bool)
+    present[key] = True
+    rank = np.cumsum(present, dtype=np.int64) - 1       # dense ranks, no sort
+    return rank[key].astype(np.int32)
 
 
 def raise_cost(u: np.ndarray, t: int, height: int | None) -> int:
@@ -256,6 +287,15 @@ def _clauses(game: Game, i: int, t: int, concept: str,
     return out
 
 
+def _clause_list(game: Game, i: int, t: int, concept: str, levels: np.ndarray, base: np.ndarray):
+    """DM i's clauses as :class:`Clause` objects, listed when first asked for (a callable)."""
+    def build() -> list[Clause]:
+        below_now = base[i] <= base[i][t]
+        return [Clause(q + 1, [[x + 1 for x in need] for _, need in alts], _holds((q, alts), below_now),
+                       [s2 + 1 for s2, _ in alts]) for q, alts in _clauses(game, i, t, concept, levels)]
+    return build
+
+
 def _holds(clause, below: np.ndarray) -> bool:
     q, alts = clause
     return bool(below[q]) or any(all(below[x] for x in need) for _, need in alts)
@@ -278,6 +318,36 @@ def _height(u: np.ndarray, t: int, clauses) -> int | None:
         if best is not None and (H is None or best > H):
             H = best
     return H
+
+
+def _fast_height(game: Game, i: int, t: int, concept: str, levels: np.ndarray) -> int | None:
+    """H* of :func:`_height` for every clause at once, without listing the sanctions.
+
+    A clause against the move to q holds iff min(u_i(q), X(q)) ≤ u_i(t), where X(q) is the
+    smallest value a sanction leaves: min of u_i (GMR), of i's best escape max_{{s} ∪ R_i} u_i
+    (SMR), or of u_i over improving sequences (SEQ) reachable by the others from q, i.e. the
+    engine's sanction values (one fixed point for every state); H* is the largest such min
+    over the clauses that fail.
+    """
+    from ..engine.reach import reach_min
+
+    u = levels[i]
+    q = np.asarray(game.moves.targets(i, t), dtype=np.int64)
+    if q.size == 0:
+        return None
+    others = game.others(i)
+    if concept == "nash" or not others:
+        w = u[q]
+    else:
+        if concept == "gmr":
+            X = reach_min(game.moves, others, u)
+        elif concept == "smr":
+            X = reach_min(game.moves, others, game.moves.reduce_closed(i, u, "max"))
+        else:
+            X = reach_min(game.moves, others, u, improving=levels)
+        w = np.minimum(u[q], X[q])
+    w = w[w > u[t]]
+    return int(w.max()) if w.size else None
 
 
 # -- the driver ------------------------------------------------------------------------------------
@@ -315,42 +385,88 @@ def _inverse_one(compiled: Compiled, t: int, c: str, free: set[int], max_evaluat
     names = game.dm_names
     n = game.n_dms
     base = game.levels
+    proven = True
+    found = None
     if c != "seq":
-        heights = {i: _height(base[i], t, _clauses(game, i, t, c, base)) if i in free else None for i in range(n)}
+        heights = {i: _fast_height(game, i, t, c, base) if i in free else None for i in range(n)}
         new = np.stack([raised_levels(base[i], t, heights[i]) for i in range(n)])
         lower = sum(raise_cost(base[i], t, heights[i]) for i in range(n))
         optimal, method = True, "exact (closed form)"
     else:
         new, heights, lower, method = _seq_search(game, t, free, max_evaluations)
         optimal = new is not None and sum(raise_cost(base[i], t, heights[i]) for i in range(n)) == lower
+        if not optimal:
+            found = _seq_exhaustive(game, t, free)
+            if found is not None:       # every ranking of the free DMs was considered
+                exact, dist = found
+                proven = True
+                if exact is not None:
+                    new, optimal, lower = exact, True, dist
+                    heights = {i: None for i in range(n)}
+                    method = "exhaustive search over every ranking (with ties) of the DMs allowed to change"
+                else:
+                    new = None
+                    method = "exhaustive search over every ranking (with ties) of the DMs allowed to change"
         if new is None:
             new = base.copy()
+            if found is None:
+                proven = _seq_impossible(game, t, free)
     bad = [names[i] for i in range(n) if not _stable_at(game, new, i, t, c)]
     changes = {}
     for i in range(n):
-        cl_levels = new if c == "seq" else base
-        below_now = base[i] <= base[i][t]
-        cls = [Clause(q + 1, [[x + 1 for x in need] for _, need in alts], _holds((q, alts), below_now),
-                      [s2 + 1 for s2, _ in alts]) for q, alts in _clauses(game, i, t, c, cl_levels)]
+        cls = _clause_list(game, i, t, c, new if c == "seq" else base, base)
         h = heights[i]
         anchor = None
         if h is not None and h >= base[i][t]:
             anchor = int(np.flatnonzero(base[i] == h)[0]) + 1
         demoted = (np.flatnonzero((base[i] > base[i][t]) & (new[i] <= new[i][t])) + 1).tolist()
-        changes[names[i]] = DMChange(names[i], cls, anchor, demoted, raise_cost(base[i], t, h), new[i],
-                                     changeable=i in free)
+        if h is None and not np.array_equal(new[i], base[i]):    # a reordering found by exhaustive search
+            dist = kendall_distance(base[i], new[i])
+        else:
+            dist = raise_cost(base[i], t, h)
+        changes[names[i]] = DMChange(names[i], cls, anchor, demoted, dist, new[i], changeable=i in free)
     distance = sum(ch.distance for ch in changes.values())
     result = InverseResult(compiled, t + 1, c, not bad, changes, distance, lower, optimal and not bad, method)
     if bad:
         fixed = [x for x in bad if names.index(x) not in free]
         who = ", ".join(fixed or bad)
-        result.reason = (f"under the preferences allowed to change, state {t + 1} stays {CONCEPT_LABELS[c]}-"
-                         f"unstable for {who}" + (" (whose preferences are held fixed)" if fixed else ""))
+        result.proven = proven
+        if proven:
+            result.reason = (f"under the preferences allowed to change, state {t + 1} stays {CONCEPT_LABELS[c]}-"
+                             f"unstable for {who}" + (" (whose preferences are held fixed)" if fixed else ""))
+        else:
+            result.reason = (f"no change of the preferences allowed to change was found that makes state {t + 1} "
+                             f"{CONCEPT_LABELS[c]}-stable for {who} ({method}); any change needs a distance of at "
+                             f"least {lower}. A change that reorders other states in a free DM's ranking, so that "
+                             f"its moves become sanctions, may still exist.")
         return result
     prefs = {names[i]: changes[names[i]].ranking() for i in range(n) if changes[names[i]].changed}
-    result.conflict = compiled.conflict.with_preferences(prefs) if prefs else compiled.conflict
-    result.verified = _verify(result.conflict, t + 1, c)
+    if compiled.n_states <= FULL_VERIFY_STATES:
+        result.conflict = compiled.conflict.with_preferences(prefs) if prefs else compiled.conflict
+        result.verified = _verify(result.conflict, t + 1, c)
+    else:
+        # large models: the new rankings, read back into levels, re-run through the stability
+        # kernels on the compiled moves (recompiling the whole conflict would repeat the work)
+        result.conflict = (lambda: compiled.conflict.with_preferences(prefs)) if prefs else compiled.conflict
+        levels = np.stack([_ranking_to_levels(prefs[names[i]], compiled.n_states) if names[i] in prefs
+                           else base[i] for i in range(n)])
+        result.verified = all(_stable_at(game, levels, i, t, c) for i in range(n))
     return result
+
+
+FULL_VERIFY_STATES = 4096
+"""Up to this many states an answer is verified by compiling and analysing the changed conflict."""
+
+
+def _ranking_to_levels(ranking: Ranking, m: int) -> np.ndarray:
+    """Levels (higher = better) of a :class:`Ranking` over states 1..m."""
+    levels = np.full(m, -1, dtype=np.int32)
+    top = len(ranking.order) - 1
+    for k, group in enumerate(ranking.order):
+        levels[np.asarray(group, dtype=np.int64) - 1] = top - k
+    if (levels < 0).any():
+        raise ValueError("ranking misses states")
+    return levels
 
 
 def _verify(conflict: Conflict, state: int, concept: str) -> bool:
@@ -385,8 +501,8 @@ def _seq_search(game: Game, t: int, free: set[int], max_evaluations: int, max_ro
         if i not in free:
             options.append([(0, None)])
             continue
-        g = _height(u, t, _clauses(game, i, t, "gmr", base))
-        top = _height(u, t, _clauses(game, i, t, "nash", base))
+        g = _fast_height(game, i, t, "gmr", base)
+        top = _fast_height(game, i, t, "nash", base)
         cands: list[int | None] = [None] if g is None else []
         if top is not None:
             cands += [lv for lv in sorted(set(u[u > u[t]].tolist())) if (g is None or lv >= g) and lv <= top]
@@ -402,7 +518,7 @@ def _seq_search(game: Game, t: int, free: set[int], max_evaluations: int, max_ro
         levels = build(heights)
         new = dict(heights)
         for i in free:
-            h = _height(base[i], t, _clauses(game, i, t, "seq", levels))
+            h = _fast_height(game, i, t, "seq", levels)
             if h is not None and (new[i] is None or h > new[i]):
                 new[i] = h
         if new == heights:
@@ -438,6 +554,72 @@ def _seq_search(game: Game, t: int, free: set[int], max_evaluations: int, max_ro
     if works(build(hs)):
         return build(hs), hs, lower, "Nash positions (search budget exhausted; Nash implies SEQ)"
     return None, {i: None for i in range(n)}, lower, "search found no change of the DMs allowed to change"
+
+
+EXHAUSTIVE_MAX_STATES = 6
+EXHAUSTIVE_MAX_PROFILES = 20000
+
+
+def _weak_orders(m: int) -> np.ndarray:
+    """Every ranking with ties of m states as level vectors (rows; 0 = worst, consecutive levels)."""
+    grid = np.stack(np.meshgrid(*[np.arange(m)] * m, indexing="ij"), axis=-1).reshape(-1, m)
+    top = grid.max(axis=1)
+    used = np.zeros(grid.shape[0], dtype=np.int64)
+    for v in range(m):
+        used += (grid == v).any(axis=1)
+    return grid[used == top + 1]
+
+
+def _kendall_rows(u: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Kendall distance (pairs whose relation differs) from ``u`` to each row of ``rows``."""
+    su = np.sign(u[:, None].astype(np.int64) - u[None, :])
+    sv = np.sign(rows[:, :, None] - rows[:, None, :])
+    return (sv != su[None]).sum(axis=(1, 2)) // 2
+
+
+def _seq_exhaustive(game: Game, t: int, free: set[int]):
+    """The smallest change making t SEQ-stable for every DM, over every ranking of the free DMs.
+
+    None when the model is too large to enumerate; else (levels or None if no ranking works,
+    distance). Profiles are tried in order of total distance, so the first that works is optimal.
+    """
+    m, n = game.n_states, game.n_dms
+    fr = sorted(free)
+    if not fr or m > EXHAUSTIVE_MAX_STATES:
+        return None
+    orders = _weak_orders(m)
+    if orders.shape[0] ** len(fr) > EXHAUSTIVE_MAX_PROFILES:
+        return None
+    dists = [_kendall_rows(game.levels[i], orders) for i in fr]
+    grids = np.meshgrid(*[np.arange(orders.shape[0])] * len(fr), indexing="ij")
+    combos = np.stack([g.reshape(-1) for g in grids], axis=1)
+    total = sum(d[combos[:, k]] for k, d in enumerate(dists))
+    base = game.levels
+    for row in np.argsort(total, kind="stable").tolist():
+        levels = base.copy()
+        for k, i in enumerate(fr):
+            levels[i] = orders[combos[row, k]]
+        if all(_stable_at(game, levels, i, t, "seq") for i in range(n)):
+            return levels, int(total[row])
+    return None, 0
+
+
+def _seq_impossible(game: Game, t: int, free: set[int]) -> bool:
+    """True when no preferences of the free DMs can make t SEQ-stable for every fixed DM: even
+    with every move of a free DM counted as an improvement (a superset of any R^+), some fixed
+    DM keeps an unanswered improvement. (Free DMs can always be made stable by ranking t first.)"""
+    from ..engine.reach import reach_min
+
+    improving = [None if j in free else game.levels[j] for j in range(game.n_dms)]
+    for i in range(game.n_dms):
+        if i in free:
+            continue
+        u = game.levels[i]
+        X = reach_min(game.moves, game.others(i), u, improving=improving)
+        q = np.asarray(game.moves.targets(i, t), dtype=np.int64)
+        if q.size and bool(((u[q] > u[t]) & (X[q] > u[t])).any()):
+            return True
+    return False
 
 
 __all__ = ["inverse", "InverseResult", "DMChange", "Clause", "kendall_distance", "raised_levels",

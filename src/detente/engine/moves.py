@@ -440,7 +440,8 @@ class OptionMoves:
         dt = self._value_dtype(values)
         ext = self._ext(values, dt, "min")
         dirty: dict[int, np.ndarray | None] = {j: None for j in members}   # None: every block
-        lev = {j: (None if improving is None else np.asarray(improving[j])) for j in members}
+        lev = {j: (None if improving is None or improving[j] is None else np.asarray(improving[j]))
+               for j in members}
         while True:
             progressed = False
             for j in members:
