@@ -21,8 +21,12 @@ def test_version(invoke):
 def test_commands_registered():
     import typer
 
-    names = set(typer.main.get_command(app).commands)
+    group = typer.main.get_command(app)
+    names = set(group.list_commands(None))
     assert {"analyze", "explain", "validate", "convert", "schema"} <= names
+    # commands are imported when asked for; each listed name resolves to a command
+    assert all(group.get_command(None, name) is not None for name in names)
+    assert group.get_command(None, "no-such-command") is None
 
 
 def test_internal_error_is_one_line_exit_1(plain, invoke, pd_file, monkeypatch):

@@ -1,7 +1,9 @@
 """The ``detente`` command line: analyse, explain, validate and convert scenario files.
 
 One module per command (``analyze_cmd.py``, ``explain_cmd.py``, ...); each registers itself on
-:data:`app` with ``@app.command()``. To add a command, write ``cli/<name>_cmd.py``::
+:data:`app` with ``@app.command()``. Modules are imported only when their command runs (or when
+the command list is shown), so a command pays only for its own imports. To add a command, write
+``cli/<name>_cmd.py``::
 
     from . import app
     from .common import ScenarioFile, load_conflict, console
@@ -11,7 +13,7 @@ One module per command (``analyze_cmd.py``, ``explain_cmd.py``, ...); each regis
         \"\"\"One line about a scenario.\"\"\"
         console.print(load_conflict(file).name)
 
-and add its module to the import line at the bottom of this file. Every command runs inside
+and add one line for it to :data:`COMMANDS` at the bottom of this file. Every command runs inside
 :func:`detente.cli.common.handle_errors` (the app's command group does it), so a
 :class:`~detente.errors.DetenteError` becomes one red ``error: file, field 'x': reason`` line and
 exit code 2 without any code in the command.
@@ -34,11 +36,38 @@ from .common import handle_errors
 
 
 class DetenteGroup(TyperGroup):
-    """The command group: runs every subcommand inside the shared error handler."""
+    """The command group: runs every subcommand inside the shared error handler, and imports a
+    command's module (see :data:`COMMANDS`) only when that command is asked for."""
 
     def invoke(self, ctx):  # type: ignore[override]
         with handle_errors():
             return super().invoke(ctx)
+
+    def list_commands(self, ctx):  # type: ignore[override]
+        return list(dict.fromkeys([*COMMANDS, *super().list_commands(ctx)]))
+
+    def get_command(self, ctx, cmd_name):  # type: ignore[override]
+        command = super().get_command(ctx, cmd_name)
+        if command is None and cmd_name in COMMANDS:
+            command = _load_command(cmd_name)
+            if command is not None:
+                self.add_command(command, cmd_name)
+        return command
+
+
+def _load_command(name: str):
+    """Import the modules of command ``name`` and build its click command from the typer app."""
+    import importlib
+
+    from typer.main import get_command_from_info, get_command_name
+
+    for module in COMMANDS[name]:
+        importlib.import_module(f"{__name__}.{module}")
+    for info in app.registered_commands:
+        if info.callback is not None and (info.name or get_command_name(info.callback.__name__)) == name:
+            return get_command_from_info(info, pretty_exceptions_short=app.pretty_exceptions_short,
+                                         rich_markup_mode=app.rich_markup_mode)
+    return None
 
 
 app = typer.Typer(
@@ -79,20 +108,32 @@ def main() -> None:
         sys.exit(exc.exit_code)
 
 
-# Command modules register themselves on `app` when imported: one line per module.
-from . import analyze_cmd  # noqa: E402,F401
-from . import explain_cmd  # noqa: E402,F401
-from . import validate_cmd  # noqa: E402,F401
-from . import convert_cmd  # noqa: E402,F401
-from . import schema_cmd  # noqa: E402,F401
-from . import perspectives_ext  # noqa: E402,F401
-from . import report_cmd  # noqa: E402,F401
-from . import brief_cmd  # noqa: E402,F401
-from . import montecarlo_cmd  # noqa: E402,F401
-from . import serve_cmd  # noqa: E402,F401
-from . import sweep_cmd  # noqa: E402,F401
-from . import evolve_cmd  # noqa: E402,F401
-from . import coalitions_cmd  # noqa: E402,F401
-from . import inverse_cmd  # noqa: E402,F401
+COMMANDS: dict[str, tuple[str, ...]] = {
+    # command name: the modules (in this package) to import for it; one line per command
+    "analyze": ("analyze_cmd", "perspectives_ext"),
+    "explain": ("explain_cmd",),
+    "validate": ("validate_cmd",),
+    "convert": ("convert_cmd",),
+    "schema": ("schema_cmd",),
+    "report": ("report_cmd",),
+    "brief": ("brief_cmd",),
+    "montecarlo": ("montecarlo_cmd",),
+    "serve": ("serve_cmd",),
+    "sweep": ("sweep_cmd",),
+    "evolve": ("evolve_cmd",),
+    "coalitions": ("coalitions_cmd",),
+    "inverse": ("inverse_cmd",),
+}
+"""Every command and the modules that define it (imported when the command is first asked for)."""
 
-__all__ = ["app", "main", "DetenteGroup"]
+
+def load_all() -> None:
+    """Import every command module (for tools that inspect :data:`app` directly)."""
+    import importlib
+
+    for modules in COMMANDS.values():
+        for module in modules:
+            importlib.import_module(f"{__name__}.{module}")
+
+
+__all__ = ["app", "main", "DetenteGroup", "COMMANDS", "load_all"]

@@ -22,11 +22,25 @@ from pathlib import Path
 
 from ..errors import FileFormatError
 from ..model import Conflict
-from .gmcr import conflict_to_gmcr, dump_gmcr, dumps_gmcr, gmcr_to_conflict, load_gmcr, loads_gmcr
 from .scenario import (conflict_to_data, data_to_conflict, dump_scenario, dumps_scenario, load_scenario,
                        loads_scenario, parse_json, read_text)
-from .schema import scenario_json_schema
 from .validate import validate_conflict
+
+_GMCR_NAMES = ("conflict_to_gmcr", "dump_gmcr", "dumps_gmcr", "gmcr_to_conflict", "load_gmcr", "loads_gmcr")
+
+
+def __getattr__(name: str):
+    """The GMCR+ reader/writer and the JSON schema are imported when first used."""
+    import importlib
+
+    if name in _GMCR_NAMES:
+        value = getattr(importlib.import_module(f"{__name__}.gmcr"), name)
+    elif name == "scenario_json_schema":
+        value = importlib.import_module(f"{__name__}.schema").scenario_json_schema
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = value
+    return value
 
 FORMATS = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".gmcr": "gmcr"}
 
@@ -51,10 +65,12 @@ def loads(text: str, fmt: str = "yaml", source: str = "<string>") -> Conflict:
     if fmt == "yml":
         fmt = "yaml"
     if fmt == "gmcr":
+        from .gmcr import loads_gmcr
         return loads_gmcr(text, source)
     if fmt == "json":
         data = parse_json(text, source)
         if _looks_like_gmcr(data):
+            from .gmcr import gmcr_to_conflict
             return gmcr_to_conflict(data, source)
         return data_to_conflict(data, source)
     if fmt == "yaml":
@@ -76,6 +92,7 @@ def load(path: str | os.PathLike[str]) -> Conflict:
 def save(conflict: Conflict, path: str | os.PathLike[str]) -> None:
     """Write ``conflict`` in the format the extension names (``.yaml``/``.yml``/``.json``/``.gmcr``)."""
     if format_of(path) == "gmcr":
+        from .gmcr import dump_gmcr
         dump_gmcr(conflict, path)
     else:
         dump_scenario(conflict, path)
@@ -85,6 +102,7 @@ def dumps(conflict: Conflict, fmt: str = "yaml") -> str:
     """``conflict`` as text in ``fmt`` (``yaml``, ``json`` or ``gmcr``)."""
     fmt = fmt.lower().lstrip(".")
     if fmt == "gmcr":
+        from .gmcr import dumps_gmcr
         return dumps_gmcr(conflict)
     return dumps_scenario(conflict, fmt)
 

@@ -74,8 +74,21 @@ def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: b
 
 _UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
+if hasattr(yaml, "CSafeLoader"):
+    class _UniqueKeyCLoader(yaml.CSafeLoader):  # type: ignore[misc,name-defined]
+        """libyaml's SafeLoader with the same duplicate-key check (about 15× faster)."""
+
+    _UniqueKeyCLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+else:  # pragma: no cover - PyYAML built without libyaml
+    _UniqueKeyCLoader = None  # type: ignore[assignment,misc]
+
 
 def parse_yaml(text: str, source: str) -> Any:
+    if _UniqueKeyCLoader is not None:
+        try:
+            return yaml.load(text, Loader=_UniqueKeyCLoader)  # noqa: S506 - a SafeLoader subclass
+        except yaml.YAMLError:
+            pass   # read it again with the pure-Python loader, whose messages and locations we report
     try:
         return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.MarkedYAMLError as exc:

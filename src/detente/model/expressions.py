@@ -195,9 +195,27 @@ def _depth(tree: Tree) -> int:
     return deepest
 
 
+def _parser_cache_path() -> str | bool:
+    """Where Lark keeps the analysed grammar between runs: a file in the user's cache directory
+    (``$XDG_CACHE_HOME/detente`` or ``~/.cache/detente``), so the LALR tables are built once,
+    not on every start; ``False`` (no cache) if that directory cannot be made."""
+    import os
+
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    folder = os.path.join(base, "detente")
+    try:
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+    except OSError:
+        return False
+    if not os.access(folder, os.W_OK):
+        return False
+    return os.path.join(folder, "expression-grammar.lark-cache")
+
+
 @lru_cache(maxsize=1)
 def _parser() -> Lark:
-    return Lark(_GRAMMAR, parser="lalr", maybe_placeholders=False)
+    # Lark checks the grammar's hash before using a cached file and rebuilds if it changed
+    return Lark(_GRAMMAR, parser="lalr", maybe_placeholders=False, cache=_parser_cache_path())
 
 
 @lru_cache(maxsize=4096)
