@@ -284,6 +284,18 @@ def payoff_levels(values: np.ndarray, where: str = "payoff") -> np.ndarray:
     return rank_rows(np.round(arr, 10))
 
 
+def _dense_rank(values: np.ndarray, bound: int) -> np.ndarray:
+    """``np.unique(values, return_inverse=True)[1]`` for non-negative integers below ``bound``, in
+    O(m + bound) with a presence table when ``bound`` is small (no sort), as int32."""
+    if bound <= 4 * values.size + (1 << 16):
+        present = np.zeros(bound, dtype=bool)
+        present[values] = True
+        rank = np.cumsum(present, dtype=np.int32) - 1
+        return rank[values]
+    _, inv = np.unique(values, return_inverse=True)
+    return inv.astype(np.int32).reshape(-1)
+
+
 def preference_levels(pref: Preference, env: Mapping, m: int, where: str, funcs=None) -> np.ndarray:
     """Integer levels (higher = preferred) for every state from one preference specification."""
     funcs = funcs or expression_functions()
@@ -297,8 +309,7 @@ def preference_levels(pref: Preference, env: Mapping, m: int, where: str, funcs=
             score = np.zeros(m, dtype=np.int64)
             for j, t in enumerate(truths):
                 score += t.astype(np.int64) << (k - 1 - j)
-            _, inv = np.unique(score, return_inverse=True)
-            return inv.astype(np.int32).reshape(-1)
+            return _dense_rank(score, 1 << k)
         mat = np.stack(truths, axis=1)
         _, inv = np.unique(mat, axis=0, return_inverse=True)
         return inv.astype(np.int32).reshape(-1)

@@ -155,8 +155,12 @@ class Analysis:
             data[f"{c}:eq"] = self.stable[c].all(axis=0)
         return pd.DataFrame(data).set_index("state")
 
-    def to_dict(self, include_states: bool | None = None, include_witnesses: bool | None = None) -> dict[str, Any]:
-        """Plain data for JSON: states, equilibria, per-DM stability, named outcomes (state ids 1-based)."""
+    def to_dict(self, include_states: bool | None = None, include_witnesses: bool | None = None,
+                arrays: bool = False) -> dict[str, Any]:
+        """Plain data for JSON: states, equilibria, per-DM stability, named outcomes (state ids 1-based).
+
+        ``arrays``: the per-DM stable-state lists as numpy integer arrays (for fast writers).
+        """
         m = self.n_states
         if include_states is None:
             include_states = m <= 100_000
@@ -172,7 +176,7 @@ class Analysis:
             "n_states": m,
             "concepts": list(self.concepts),
             "equilibria": self.equilibria,
-            "stability": {c: {dm: (np.flatnonzero(self.stable[c][i]) + 1).tolist()
+            "stability": {c: {dm: _state_ids(self.stable[c][i], arrays)
                               for i, dm in enumerate(self.dm_names)} for c in self.concepts},
             "outcomes": self.outcomes,
         }
@@ -187,6 +191,11 @@ class Analysis:
         if include_witnesses:
             out["witnesses"] = {str(s): self.witnesses(s) for s in range(1, m + 1)}
         return out
+
+
+def _state_ids(mask: np.ndarray, arrays: bool):
+    ids = np.flatnonzero(mask) + 1
+    return ids if arrays else ids.tolist()
 
 
 def verdict_to_dict(v: Verdict, dm_names: list[str]) -> dict[str, Any]:

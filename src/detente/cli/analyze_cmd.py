@@ -19,7 +19,7 @@ from rich.text import Text
 from ..engine.stability import CONCEPT_LABELS
 from . import app, common
 from .common import (Concepts, OutputFormat, Overrides, PerspectiveName,
-                     ScenarioFile, console, echo, load_conflict, merge_extensions, note, parse_overrides,
+                     ScenarioFile, busy, console, echo, load_conflict, merge_extensions, note, parse_overrides,
                      print_json, print_wide, run_analysis, short_list, status_quo_states)
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -29,6 +29,8 @@ if TYPE_CHECKING:  # pragma: no cover
 BIG_MODEL = 200
 """Above this many states the report lists only equilibria, outcome and status quo states."""
 MAX_FOCUS_ROWS = 500
+MAX_TABLE_ROWS = 500
+"""Large models: at most this many rows in the default table (the note says what was left out)."""
 """If equilibria + outcome states still exceed this, outcome states that are not equilibria are dropped."""
 
 CONCEPT_LETTERS = {"nash": "N", "gmr": "G", "smr": "S", "seq": "Q", "sim": "M", "seqsim": "X"}
@@ -94,6 +96,11 @@ def shown_states(analysis: "Analysis", all_states: bool | None) -> tuple[list[in
     chosen = sorted(focus)
     if len(chosen) == m:
         return chosen, None
+    if all_states is None and len(chosen) > MAX_TABLE_ROWS:
+        keep = set(chosen[:MAX_TABLE_ROWS]) | set(status_quo_states(analysis))
+        shown = sorted(keep)
+        return shown, (f"showing {len(shown)} of {m} states (the first {MAX_TABLE_ROWS} of {len(chosen)} {what}); "
+                       f"use --format json for all of them, or --all-states to list every state")
     return chosen, f"showing {len(chosen)} of {m} states ({what}); use --all-states to list every state"
 
 
@@ -103,7 +110,7 @@ def shown_states(analysis: "Analysis", all_states: bool | None) -> tuple[list[in
 def analysis_json(conflict: "Conflict", analysis: "Analysis", opts: dict[str, Any],
                   states: list[int]) -> dict[str, Any]:
     """``analysis.to_dict()`` with state rows guaranteed and extension sections merged in."""
-    data = analysis.to_dict(include_states=True if opts.get("all_states") else None)
+    data = analysis.to_dict(include_states=True if opts.get("all_states") else None, arrays=True)
     if "states" not in data:  # very large model: list the states the table would show
         levels = analysis.compiled.game.levels
         rows = []
@@ -199,7 +206,11 @@ def render_table(analysis: "Analysis", states: list[int], hidden_note: str | Non
             row.append(Text(", ".join(_state_tags(analysis, t, sq)), style="cyan"))
         table.add_row(*row, style="bold" if any_eq else None)
 
-    print_wide(table)
+    if len(states) > 2000:
+        with busy(f"rendering a table of {len(states):,} states"):
+            print_wide(table)
+    else:
+        print_wide(table)
     if hidden_note:
         note(hidden_note)
 

@@ -382,8 +382,103 @@ def to_jsonable(value: Any) -> Any:
 
 
 def print_json(data: Any) -> None:
-    """Pretty JSON on stdout (UTF-8 text kept as is)."""
-    echo(json.dumps(to_jsonable(data), indent=2, ensure_ascii=False))
+    """Pretty JSON on stdout (UTF-8 text kept as is); see :func:`dumps_json`."""
+    text = dumps_json(data)
+    out = sys.stdout
+    for lo in range(0, len(text), 1 << 24):          # large outputs in pieces
+        out.write(text[lo:lo + (1 << 24)])
+    out.write("\n")
+
+
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def dumps_json(data: Any) -> str:
+    """JSON text indented by two spaces, with every list of numbers or other plain values on one
+    line (columnar: a list of 10^6 state numbers is one line, not 10^6). numpy integer arrays are
+    written by :func:`int_array_json` without making Python objects for their elements.
+
+    >>> print(dumps_json({"equilibria": {"nash": [1, 4]}, "ids": __import__("numpy").arange(3)}))
+    {
+      "equilibria": {
+        "nash": [1, 4]
+      },
+      "ids": [0, 1, 2]
+    }
+    """
+    parts: list[str] = []
+    _encode(data, parts, 0)
+    return "".join(parts)
+
+
+def _encode(value: Any, out: list[str], level: int) -> None:
+    import numpy as np
+
+    if isinstance(value, dict):
+        if not value:
+            out.append("{}")
+            return
+        pad = "\n" + "  " * (level + 1)
+        out.append("{")
+        for k, (key, item) in enumerate(value.items()):
+            out.append(("," if k else "") + pad + json.dumps(str(key), ensure_ascii=False) + ": ")
+            _encode(item, out, level + 1)
+        out.append("\n" + "  " * level + "}")
+    elif isinstance(value, np.ndarray) and value.ndim == 1 and value.dtype.kind in "iu":
+        out.append(int_array_json(value))
+    elif isinstance(value, (list, tuple, set, frozenset, np.ndarray)):
+        items = list(value.tolist() if isinstance(value, np.ndarray) else value)
+        if all(type(x) is int for x in items):
+            out.append("[" + ", ".join(map(str, items)) + "]")
+        elif all(isinstance(x, _SCALARS) or isinstance(x, np.generic) for x in items):
+            out.append(json.dumps(to_jsonable(items), ensure_ascii=False).replace("\n", "\\n"))
+        else:
+            if not items:
+                out.append("[]")
+                return
+            pad = "\n" + "  " * (level + 1)
+            out.append("[")
+            for k, item in enumerate(items):
+                out.append(("," if k else "") + pad)
+                _encode(item, out, level + 1)
+            out.append("\n" + "  " * level + "]")
+    else:
+        out.append(json.dumps(to_jsonable(value), ensure_ascii=False))
+
+
+def int_array_json(values: Any) -> str:
+    """A JSON list of integers (``[1, 2, 3]``) from an integer array, digits built with numpy.
+
+    >>> import numpy as np
+    >>> int_array_json(np.array([0, 7, 10, -305, 123456789] * 20))[:30]
+    '[0, 7, 10, -305, 123456789, 0, '
+    """
+    import numpy as np
+
+    a = np.asarray(values).reshape(-1)
+    if a.size < 64 or a.dtype == np.uint64 or (a.size and int(a.min()) == np.iinfo(np.int64).min):
+        return "[" + ", ".join(map(str, a.tolist())) + "]"
+    a = a.astype(np.int64, copy=False)
+    neg = a < 0
+    mag = np.abs(a)
+    digits = np.ones(a.size, dtype=np.int64)
+    p = 10
+    while p <= 10**18 and (mag >= p).any():
+        digits += mag >= p
+        p *= 10
+    width = digits + neg + 2                          # the number, its sign and ", "
+    ends = np.cumsum(width)
+    buf = np.empty(int(ends[-1]), dtype=np.uint8)
+    buf[ends - 2] = ord(",")
+    buf[ends - 1] = ord(" ")
+    stop = ends - 2                                   # one past each number's last digit
+    rest = mag.copy()
+    for k in range(int(digits.max())):
+        sel = digits > k
+        buf[stop[sel] - 1 - k] = 48 + rest[sel] % 10
+        rest //= 10
+    buf[(stop - digits - 1)[neg]] = ord("-")
+    return "[" + buf[:-2].tobytes().decode("ascii") + "]"
 
 
 def merge_extensions(base: dict, extras: Iterable[dict]) -> dict:
