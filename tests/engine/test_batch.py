@@ -127,3 +127,22 @@ def test_unique_rows_negative_and_empty():
     assert unique_rows(np.zeros((0, 3), int))[0].size == 0
     f, inv = unique_rows(np.zeros((4, 0), int))
     assert f.tolist() == [0] and inv.tolist() == [0, 0, 0, 0]
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_large_model_seq_path_matches(seed, monkeypatch):
+    # above SEQ_BATCH_MAX_STATES, SEQ runs the one-at-a-time kernel per level vector
+    import detente.engine.batch as batch
+
+    rng = np.random.default_rng(500 + seed)
+    game, *_ = random_option_game(rng)
+    L = random_levels(rng, 6, game.n_dms, game.n_states)
+    batched = batch_stability(game, L, SEQUENTIAL)
+    monkeypatch.setattr(batch, "SEQ_BATCH_MAX_STATES", 0)
+    per_row = batch_stability(game, L, SEQUENTIAL)
+    for c in SEQUENTIAL:
+        assert np.array_equal(batched[c], per_row[c])
+    for r in range(L.shape[0]):
+        expected = stability(Game(game.dm_names, L[r].astype(np.int32), game.moves, game.space, game.dm_bits),
+                             ["seq"])
+        assert np.array_equal(per_row["seq"][r], expected["seq"])

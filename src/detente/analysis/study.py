@@ -465,9 +465,13 @@ def _study_chunks(conflict: Conflict, samples: Mapping[str, np.ndarray], questio
     if scheduler == "local" and client is not None:
         raise DetenteError("a Dask client was given with scheduler 'local'", field="scheduler")
     tasks: list[tuple[_Plan, np.ndarray]] = []
+    workers = _dask_workers(client) if use_dask else 1
     for plan in plans:
         rows = plan.group_rows if plan.group_rows is not None else np.arange(n)
         step = _chunk_rows(plan, chunk_size)
+        if use_dask and chunk_size is None:
+            # a few tasks per worker keep them all busy to the end
+            step = max(1, min(step, -(-rows.size // (4 * workers))))
         for lo in range(0, rows.size, step):
             tasks.append((plan, rows[lo:lo + step]))
     if n == 0:
@@ -490,6 +494,17 @@ def _run_chunk_or_single(plan: _Plan, part: Mapping[str, np.ndarray], size: int)
     res = _run_chunk(plan, {})
     return _ChunkResult(np.repeat(res.answers, size, axis=0), np.repeat(res.inverse, size), res.equilibria,
                         res.n_states)
+
+
+def _dask_workers(client: Any) -> int:
+    if client is None:
+        import os
+
+        return os.cpu_count() or 1
+    try:
+        return max(1, sum(client.nthreads().values()))
+    except Exception:  # noqa: BLE001 - any client that cannot say: assume one worker
+        return 1
 
 
 def _dask_chunks(tasks, cols, n, client, progress):
@@ -521,7 +536,7 @@ def _dask_chunks(tasks, cols, n, client, progress):
                 done += sizes[f.key]
                 progress(done, n)
         for f, (_, rows) in zip(futures, tasks):
-            yield rows, f.result()
+            yield rows, _unpack(f.result())
     finally:
         if own is not None:
             cluster = own.cluster
@@ -530,8 +545,16 @@ def _dask_chunks(tasks, cols, n, client, progress):
                 cluster.close()
 
 
-def _remote_chunk(plan: _Plan, part: Mapping[str, np.ndarray], size: int) -> _ChunkResult:
-    return _run_chunk_or_single(plan, part, size)
+def _remote_chunk(plan: _Plan, part: Mapping[str, np.ndarray], size: int) -> tuple:
+    """One chunk on a worker; the answers travel back as bits (8 per byte)."""
+    res = _run_chunk_or_single(plan, part, size)
+    return (np.packbits(res.answers, axis=1), res.answers.shape, res.inverse, res.equilibria, res.n_states)
+
+
+def _unpack(packed: tuple) -> _ChunkResult:
+    bits, shape, inverse, equilibria, m = packed
+    answers = np.unpackbits(bits, axis=1, count=shape[1]).astype(bool).reshape(shape)
+    return _ChunkResult(answers, inverse, equilibria, m)
 
 
 def study(conflict: Conflict, samples: Mapping[str, np.ndarray], questions: Sequence[Question], *,

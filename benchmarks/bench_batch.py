@@ -1,0 +1,277 @@
+"""Benchmark of batched parameter studies (``detente.analysis.study``): ratios measured in one run.
+
+Run from the repository root::
+
+    python benchmarks/bench_batch.py                 # full run (a few minutes on a quiet machine)
+    python benchmarks/bench_batch.py --quick         # smaller sizes, same checks
+    python benchmarks/bench_batch.py --param lambda_r --samples 400000
+
+What is measured (see benchmarks/README.md and results_batch.md):
+
+1. **Monte Carlo on the flagship.** ``detente montecarlo examples/ukraine-ceasefire.yaml --param
+   NAME=uniform:LO:HI -n N --format json`` run as a whole command (a fresh interpreter: start-up,
+   loading, sampling, analysis, JSON) for Russia's belief parameter (``--param``; when the name
+   is not a parameter of the file, the first ranged parameter whose name mentions lambda, else
+   the first ranged one). Analyses per second, and the ratio to the one-at-a-time loop
+   (``detente.analyze(conflict, parameters={NAME: value})`` per draw, timed on a subset of the
+   same draws in the same run, per draw). Then the answers on a grid across the range: batched
+   and one-at-a-time must be identical.
+2. **Dask.** A 2-worker ``LocalCluster`` (processes, one thread each) against the same study in
+   this process, for growing study sizes: parallel efficiency = T_local / (2 · T_dask), and the
+   smallest size at which Dask is faster than staying local.
+3. **A 201×201 lever map of the flagship**: ``detente map`` when the command exists, otherwise
+   ``study()`` on the 2-D grid of two ranged parameters; every cell of a random subset checked
+   against a single analysis.
+4. **Throughput against state count**: generated 4-DM conflicts (``conflict_gen``) whose
+   preference statements are weighted by parameters (payoff form), from flagship size to 2^16
+   candidate states, every weight drawn per sample (so no two samples share their preferences):
+   batched samples per second, one-at-a-time per second, ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(HERE))
+
+import detente  # noqa: E402
+from detente.analysis.study import Question, study, study_one_at_a_time  # noqa: E402
+from detente.model import Conflict, Payoff  # noqa: E402
+
+FLAGSHIP = ROOT / "examples" / "ukraine-ceasefire.yaml"
+CONCEPTS = ("nash", "gmr", "smr", "seq")
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(ROOT / "src") + os.pathsep + env.get("PYTHONPATH", "")
+    return env
+
+
+def ranged(conflict: Conflict) -> list[str]:
+    out = []
+    for name in conflict.parameters:
+        try:
+            if conflict.parameter(name).range:
+                out.append(name)
+        except Exception:  # noqa: BLE001 - older models carry no parameter metadata
+            pass
+    return out
+
+
+def pick_parameter(conflict: Conflict, wanted: str | None) -> str:
+    if wanted and wanted in conflict.parameters:
+        return wanted
+    candidates = ranged(conflict) or list(conflict.parameters)
+    lam = [p for p in candidates if "lambda" in p.lower()]
+    return (lam or candidates)[0]
+
+
+def param_range(conflict: Conflict, name: str) -> tuple[float, float]:
+    try:
+        rng = conflict.parameter(name).range
+    except Exception:  # noqa: BLE001
+        rng = None
+    if rng:
+        return float(rng[0]), float(rng[1])
+    v = float(conflict.parameters[name])
+    return (0.0, 2 * v) if v > 0 else (v - 1, v + 1)
+
+
+def flagship_questions(conflict: Conflict) -> list[Question]:
+    return [Question(c, outcome=o, dm=dm) for c in CONCEPTS for o in conflict.outcomes
+            for dm in (None, *conflict.dm_names)]
+
+
+# -- 1. Monte Carlo --------------------------------------------------------------------------
+def bench_montecarlo(samples: int, wanted: str | None, subset: int) -> dict:
+    conflict = detente.load(FLAGSHIP)
+    name = pick_parameter(conflict, wanted)
+    lo, hi = param_range(conflict, name)
+    cmd = [sys.executable, "-m", "detente", "montecarlo", str(FLAGSHIP), "--param", f"{name}=uniform:{lo}:{hi}",
+           "-n", str(samples), "--format", "json", "--no-progress"]
+    t = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=_env(), check=True)
+    wall = time.perf_counter() - t
+    shares = json.loads(proc.stdout)["shares"]
+    # the one-at-a-time loop on the first draws of the same seed
+    from detente.analysis.montecarlo import parse_distribution
+
+    draws = parse_distribution(f"uniform:{lo}:{hi}").sample(np.random.default_rng(0), samples)[:subset]
+    t = time.perf_counter()
+    for v in draws:
+        detente.analyze(conflict, parameters={name: float(v)})
+    per_one = (time.perf_counter() - t) / subset
+    # the answers on a grid: batched vs one-at-a-time
+    grid = {name: np.linspace(lo, hi, 201)}
+    qs = flagship_questions(conflict)
+    same = bool(np.array_equal(study(conflict, grid, qs), study_one_at_a_time(conflict, grid, qs)))
+    rate = samples / wall
+    return {"parameter": name, "range": [lo, hi], "samples": samples, "wall_s": wall, "rate": rate,
+            "one_at_a_time_rate": 1 / per_one, "ratio": rate * per_one, "grid_identical": same,
+            "answers": len(shares)}
+
+
+# -- 2. Dask -----------------------------------------------------------------------------------
+def payoff_conflict(n_options: int, seed: int = 7) -> Conflict:
+    """The engine benchmark's conflict with each preference statement weighted by a parameter."""
+    from conflict_gen import benchmark_conflict, option_counts
+
+    c = benchmark_conflict(option_counts(n_options), seed)
+    for i, dm in enumerate(c.decision_makers):
+        statements = dm.preference.statements  # type: ignore[union-attr]
+        k = len(statements)
+        terms = []
+        for j, s in enumerate(statements):
+            w = f"w{i}_{j}"
+            c.parameters[w] = float(2 ** (k - 1 - j))
+            terms.append(f"{w} * ({s})")
+        dm.preference = Payoff(" + ".join(terms))
+    c.outcomes = {"quiet": " and ".join(f"not {o.key}" for o in c.options[:2])}
+    return c
+
+
+def weight_samples(conflict: Conflict, n: int, seed: int = 0) -> dict[str, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    return {p: v * rng.uniform(0.6, 1.4, n) for p, v in conflict.parameters.items()}
+
+
+def bench_dask(sizes: list[int], n_options: int) -> dict:
+    from distributed import Client, LocalCluster
+
+    conflict = payoff_conflict(n_options)
+    qs = [Question(c, outcome="quiet", dm=dm) for c in CONCEPTS for dm in (None, *conflict.dm_names)]
+    rows = []
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+            Client(cluster) as client:
+        study(conflict, weight_samples(conflict, 8), qs, client=client)          # workers warm
+        for n in sizes:
+            s = weight_samples(conflict, n, seed=n)
+            t = time.perf_counter()
+            local = study(conflict, s, qs)
+            t_local = time.perf_counter() - t
+            t = time.perf_counter()
+            remote = study(conflict, s, qs, client=client)
+            t_dask = time.perf_counter() - t
+            rows.append({"samples": n, "local_s": t_local, "dask_s": t_dask,
+                         "efficiency": t_local / (2 * t_dask), "identical": bool(np.array_equal(local, remote))})
+    pays = next((r["samples"] for r in rows if r["dask_s"] < r["local_s"]), None)
+    return {"n_options": n_options, "states": detente.analyze(conflict, ["nash"]).n_states, "rows": rows,
+            "dask_pays_from": pays}
+
+
+# -- 3. the 201 x 201 map ------------------------------------------------------------------------
+def bench_map(side: int, check: int) -> dict:
+    conflict = detente.load(FLAGSHIP)
+    names = ranged(conflict) or list(conflict.parameters)
+    x = pick_parameter(conflict, "lambda_r")
+    y = next(p for p in names if p != x)
+    (xlo, xhi), (ylo, yhi) = param_range(conflict, x), param_range(conflict, y)
+    xs, ys = np.linspace(xlo, xhi, side), np.linspace(ylo, yhi, side)
+    X, Y = np.meshgrid(xs, ys, indexing="ij")
+    qs = [Question(c, outcome="ceasefire") for c in CONCEPTS] + [Question("seq", outcome="ceasefire", dm="russia")]
+    from detente.cli import app
+
+    has_map = any(getattr(cmd, "name", None) == "map" or getattr(cmd.callback, "__name__", "") == "map"
+                  for cmd in app.registered_commands)
+    how = "study() on the grid"
+    t = time.perf_counter()
+    grid = study(conflict, {x: X.ravel(), y: Y.ravel()}, qs)
+    wall = time.perf_counter() - t
+    cmd_wall = None
+    if has_map:
+        how = "detente map"
+        cmd = [sys.executable, "-m", "detente", "map", str(FLAGSHIP), "--x", f"{x}={xlo}:{xhi}:{side}",
+               "--y", f"{y}={ylo}:{yhi}:{side}", "--format", "json"]
+        t = time.perf_counter()
+        proc = subprocess.run(cmd, capture_output=True, text=True, env=_env())
+        cmd_wall = time.perf_counter() - t if proc.returncode == 0 else None
+    rng = np.random.default_rng(1)
+    cells = rng.integers(0, side * side, check)
+    one = study_one_at_a_time(conflict, {x: X.ravel()[cells], y: Y.ravel()[cells]}, qs)
+    return {"x": x, "y": y, "cells": side * side, "study_s": wall, "command_s": cmd_wall, "how": how,
+            "checked_cells": int(check), "identical": bool(np.array_equal(grid[cells], one))}
+
+
+# -- 4. throughput against state count ---------------------------------------------------------
+def bench_scaling(option_sizes: list[int], budget: float) -> list[dict]:
+    out = []
+    for n_opt in option_sizes:
+        conflict = payoff_conflict(n_opt)
+        m = detente.analyze(conflict, ["nash"]).n_states
+        qs = [Question(c, outcome="quiet") for c in CONCEPTS]
+        t = time.perf_counter()
+        detente.analyze(conflict, CONCEPTS)
+        one = time.perf_counter() - t
+        k = max(2, min(20, int(budget / 4 / max(one, 1e-6))))
+        s = weight_samples(conflict, k, seed=1)
+        t = time.perf_counter()
+        ref = study_one_at_a_time(conflict, s, qs)
+        one = (time.perf_counter() - t) / k
+        n = max(8, min(20_000, int(budget / max(one, 1e-6))))
+        s = weight_samples(conflict, n, seed=1)
+        t = time.perf_counter()
+        got = study(conflict, s, qs)
+        batch = (time.perf_counter() - t) / n
+        out.append({"options": n_opt, "states": m, "samples": n, "batch_rate": 1 / batch, "one_rate": 1 / one,
+                    "ratio": one / batch, "identical": bool(np.array_equal(got[:k], ref))})
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="smaller sizes (same checks)")
+    ap.add_argument("--samples", type=int, default=None, help="Monte Carlo draws (default 400,000; quick 50,000)")
+    ap.add_argument("--param", default="lambda_r", help="Russia's belief parameter (default lambda_r)")
+    ap.add_argument("--skip", nargs="*", default=[], choices=["montecarlo", "dask", "map", "scaling"])
+    args = ap.parse_args()
+    quick = args.quick
+    print(f"# bench_batch {'(quick) ' if quick else ''}— {platform.platform()}, {os.cpu_count()} CPUs, "
+          f"Python {platform.python_version()}, numpy {np.__version__}, load {os.getloadavg()[0]:.1f}")
+    if "montecarlo" not in args.skip:
+        r = bench_montecarlo(args.samples or (50_000 if quick else 400_000), args.param, 100 if quick else 300)
+        print(f"\n## Monte Carlo: {r['samples']:,} draws of {r['parameter']} ~ uniform{tuple(r['range'])}, "
+              f"whole `detente montecarlo ... --format json` command")
+        print(f"wall {r['wall_s']:.2f} s  ->  {r['rate']:,.0f} analyses/s  (one-at-a-time {r['one_at_a_time_rate']:,.0f}/s)")
+        print(f"ratio to the one-at-a-time loop: {r['ratio']:,.0f}x   ({r['answers']} watched answers)")
+        print(f"201-point grid, batched == one-at-a-time: {r['grid_identical']}")
+    if "dask" not in args.skip:
+        sizes = [500, 2_000, 8_000] if quick else [500, 2_000, 8_000, 32_000, 64_000]
+        r = bench_dask(sizes, 8)
+        print(f"\n## Dask: 2-worker LocalCluster vs this process ({r['n_options']} options, {r['states']} states, "
+              "every preference weight drawn per sample)")
+        print("samples   local s   dask s   efficiency   identical")
+        for row in r["rows"]:
+            print(f"{row['samples']:>7,}  {row['local_s']:8.2f}  {row['dask_s']:7.2f}   {row['efficiency']:9.2f}   "
+                  f"{row['identical']}")
+        print(f"Dask faster than local from {r['dask_pays_from']:,} samples" if r["dask_pays_from"]
+              else "Dask never faster at these sizes")
+    if "map" not in args.skip:
+        r = bench_map(201, 100 if quick else 400)
+        print(f"\n## 201x201 map of the flagship: {r['x']} x {r['y']} ({r['cells']:,} cells, 5 answers each)")
+        print(f"study() {r['study_s']:.2f} s" + (f";  `detente map` command {r['command_s']:.2f} s"
+                                                  if r["command_s"] is not None else "  (no `detente map` command yet)"))
+        print(f"{r['checked_cells']} random cells equal to single analyses: {r['identical']}")
+    if "scaling" not in args.skip:
+        sizes = [5, 8, 10, 12] if quick else [5, 8, 10, 12, 14, 16]
+        print("\n## Throughput against state count (every preference weight drawn per sample)")
+        print("options   states   samples   batch/s   one-at-a-time/s   ratio   identical")
+        for r in bench_scaling(sizes, 3.0 if quick else 8.0):
+            print(f"{r['options']:>7}  {r['states']:>7,}  {r['samples']:>8,}  {r['batch_rate']:>8,.1f}  "
+                  f"{r['one_rate']:>16,.1f}  {r['ratio']:>6.1f}  {r['identical']}")
+
+
+if __name__ == "__main__":
+    main()
