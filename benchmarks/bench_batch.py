@@ -34,6 +34,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import subprocess
 import sys
 import time
@@ -102,18 +103,22 @@ def bench_montecarlo(samples: int, wanted: str | None, subset: int) -> dict:
     lo, hi = param_range(conflict, name)
     cmd = [sys.executable, "-m", "detente", "montecarlo", str(FLAGSHIP), "--param", f"{name}=uniform:{lo}:{hi}",
            "-n", str(samples), "--format", "json", "--no-progress"]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
     proc = subprocess.run(cmd, capture_output=True, text=True, env=_env(), check=True)
     wall = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     shares = json.loads(proc.stdout)["shares"]
     # the one-at-a-time loop on the first draws of the same seed
     from detente.analysis.montecarlo import parse_distribution
 
     draws = parse_distribution(f"uniform:{lo}:{hi}").sample(np.random.default_rng(0), samples)[:subset]
-    t = time.perf_counter()
+    t, c = time.perf_counter(), time.process_time()
     for v in draws:
         detente.analyze(conflict, parameters={name: float(v)})
     per_one = (time.perf_counter() - t) / subset
+    per_one_cpu = (time.process_time() - c) / subset
     # the answers on a grid: batched vs one-at-a-time
     grid = {name: np.linspace(lo, hi, 201)}
     qs = flagship_questions(conflict)
@@ -121,7 +126,8 @@ def bench_montecarlo(samples: int, wanted: str | None, subset: int) -> dict:
     rate = samples / wall
     return {"parameter": name, "range": [lo, hi], "samples": samples, "wall_s": wall, "rate": rate,
             "one_at_a_time_rate": 1 / per_one, "ratio": rate * per_one, "grid_identical": same,
-            "answers": len(shares)}
+            "answers": len(shares), "cpu_s": cpu, "cpu_rate": samples / cpu,
+            "one_at_a_time_cpu_rate": 1 / per_one_cpu, "cpu_ratio": samples / cpu * per_one_cpu}
 
 
 # -- 2. Dask -----------------------------------------------------------------------------------
@@ -176,12 +182,17 @@ def bench_dask(sizes: list[int], n_options: int) -> dict:
 def bench_map(side: int, check: int) -> dict:
     conflict = detente.load(FLAGSHIP)
     names = ranged(conflict) or list(conflict.parameters)
-    x = pick_parameter(conflict, "lambda_r")
-    y = next(p for p in names if p != x)
+    if {"p_restrainers", "deal_x"} <= set(conflict.parameters):      # the flagship's own map example
+        x, y = "p_restrainers", "deal_x"
+    else:
+        x = pick_parameter(conflict, "lambda_r")
+        y = next(p for p in names if p != x)
     (xlo, xhi), (ylo, yhi) = param_range(conflict, x), param_range(conflict, y)
     xs, ys = np.linspace(xlo, xhi, side), np.linspace(ylo, yhi, side)
     X, Y = np.meshgrid(xs, ys, indexing="ij")
-    qs = [Question(c, outcome="ceasefire") for c in CONCEPTS] + [Question("seq", outcome="ceasefire", dm="russia")]
+    dms = [d for d in ("russia", "ukraine") if d in conflict.dm_names]
+    qs = [Question(c, outcome="ceasefire") for c in CONCEPTS] + [Question("seq", outcome="ceasefire", dm=d)
+                                                                 for d in dms]
     from detente.cli import app
 
     has_map = any(getattr(cmd, "name", None) == "map" or getattr(cmd.callback, "__name__", "") == "map"
@@ -194,7 +205,8 @@ def bench_map(side: int, check: int) -> dict:
     if has_map:
         how = "detente map"
         cmd = [sys.executable, "-m", "detente", "map", str(FLAGSHIP), "--x", f"{x}={xlo}:{xhi}:{side}",
-               "--y", f"{y}={ylo}:{yhi}:{side}", "--format", "json"]
+               "--y", f"{y}={ylo}:{yhi}:{side}", "--outcome", "ceasefire", *[a for d in dms for a in ("--dm", d)],
+               "--concept", "seq", "--format", "json"]
         t = time.perf_counter()
         proc = subprocess.run(cmd, capture_output=True, text=True, env=_env())
         cmd_wall = time.perf_counter() - t if proc.returncode == 0 else None
@@ -202,7 +214,7 @@ def bench_map(side: int, check: int) -> dict:
     cells = rng.integers(0, side * side, check)
     one = study_one_at_a_time(conflict, {x: X.ravel()[cells], y: Y.ravel()[cells]}, qs)
     return {"x": x, "y": y, "cells": side * side, "study_s": wall, "command_s": cmd_wall, "how": how,
-            "checked_cells": int(check), "identical": bool(np.array_equal(grid[cells], one))}
+            "checked_cells": int(check), "identical": bool(np.array_equal(grid[cells], one)), "answers": len(qs)}
 
 
 # -- 4. throughput against state count ---------------------------------------------------------
@@ -246,6 +258,9 @@ def main() -> None:
               f"whole `detente montecarlo ... --format json` command")
         print(f"wall {r['wall_s']:.2f} s  ->  {r['rate']:,.0f} analyses/s  (one-at-a-time {r['one_at_a_time_rate']:,.0f}/s)")
         print(f"ratio to the one-at-a-time loop: {r['ratio']:,.0f}x   ({r['answers']} watched answers)")
+        print(f"by CPU time (user+sys, insensitive to other load): command {r['cpu_s']:.2f} s -> "
+              f"{r['cpu_rate']:,.0f} analyses/s, one-at-a-time {r['one_at_a_time_cpu_rate']:,.0f}/s, "
+              f"ratio {r['cpu_ratio']:,.0f}x")
         print(f"201-point grid, batched == one-at-a-time: {r['grid_identical']}")
     if "dask" not in args.skip:
         sizes = [500, 2_000, 8_000] if quick else [500, 2_000, 8_000, 32_000, 64_000]
@@ -260,7 +275,7 @@ def main() -> None:
               else "Dask never faster at these sizes")
     if "map" not in args.skip:
         r = bench_map(201, 100 if quick else 400)
-        print(f"\n## 201x201 map of the flagship: {r['x']} x {r['y']} ({r['cells']:,} cells, 5 answers each)")
+        print(f"\n## 201x201 map of the flagship: {r['x']} x {r['y']} ({r['cells']:,} cells, {r['answers']} answers each)")
         print(f"study() {r['study_s']:.2f} s" + (f";  `detente map` command {r['command_s']:.2f} s"
                                                   if r["command_s"] is not None else "  (no `detente map` command yet)"))
         print(f"{r['checked_cells']} random cells equal to single analyses: {r['identical']}")

@@ -324,3 +324,39 @@ def test_derived_beliefs_follow_their_sampled_inputs():
     got = study(conflict, samples, qs, chunk_size=7)
     assert np.array_equal(got, study_one_at_a_time(conflict, samples, qs))
     assert 0 < got[:, qs.index(Question("nash", outcome="settled"))].mean() < 1    # the belief moves the answer
+
+
+def reference_answers(conflict: Conflict, row: dict[str, float], questions: list[Question]) -> list[bool]:
+    """Answers from the brute-force reference (engine/reference.py) on the compiled levels."""
+    from detente.analysis.compile import compile_conflict
+    from detente.engine import reference
+
+    compiled = compile_conflict(conflict, row)
+    codes = compiled.space.codes.tolist()
+    bits = compiled.game.dm_bits
+    modes = [o.reversibility for o in conflict.options]
+    R = reference.option_form_moves(codes, bits, modes)
+    concepts = sorted({q.concept for q in questions})
+    table = reference.stability_table(R, compiled.game.levels.tolist(), concepts, codes, bits)
+    out = []
+    for q in questions:
+        stable = np.asarray(table[q.concept], dtype=bool)
+        states = (np.flatnonzero(compiled.outcomes[q.outcome]) if q.outcome is not None
+                  else np.asarray([q.state - 1]))
+        if q.dm is None:
+            out.append(bool(stable[:, states].all(axis=0).any()))
+        else:
+            out.append(bool(stable[conflict.dm_index(q.dm), states].any()))
+    return out
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_random_conflicts_match_the_brute_force_reference(seed):
+    conflict, _ = random_conflict(500 + seed)
+    rng = np.random.default_rng(20_000 + seed)
+    samples = analyzable(conflict, draws(rng, 4, ["p0", "p1", "p3"]))
+    qs = questions_for(conflict)
+    got = study(conflict, samples, qs)
+    for k in range(got.shape[0]):
+        row = {name: float(v[k]) for name, v in samples.items()}
+        assert got[k].tolist() == reference_answers(conflict, row, qs), (seed, row)

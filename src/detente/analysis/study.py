@@ -578,8 +578,9 @@ def study(conflict: Conflict, samples: Mapping[str, np.ndarray], questions: Sequ
     ...     DecisionMaker("b", [Option("go", "b")], Payoff("b.go")),
     ... ], parameters={"t": 0.0}, outcomes={"a_goes": "a.go"})
     >>> grid = {"t": np.linspace(0, 1, 5)}
+    >>> # at t = 0.5 going is no improvement for a, so "a goes" is stable from there on
     >>> study(c, grid, [Question("nash", outcome="a_goes")], chunk_size=2)[:, 0].tolist()
-    [False, False, False, True, True]
+    [False, False, True, True, True]
     """
     _, n = _columns(samples)
     out = np.zeros((n, len(questions)), dtype=bool)
