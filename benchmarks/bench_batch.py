@@ -174,7 +174,7 @@ def bench_dask(sizes: list[int], n_options: int) -> dict:
             rows.append({"samples": n, "local_s": t_local, "dask_s": t_dask,
                          "efficiency": t_local / (2 * t_dask), "identical": bool(np.array_equal(local, remote))})
     pays = next((r["samples"] for r in rows if r["dask_s"] < r["local_s"]), None)
-    return {"n_options": n_options, "states": detente.analyze(conflict, ["nash"]).n_states, "rows": rows,
+    return {"n_options": n_options, "states": detente.analyze(conflict, concepts=["nash"]).n_states, "rows": rows,
             "dask_pays_from": pays}
 
 
@@ -222,10 +222,10 @@ def bench_scaling(option_sizes: list[int], budget: float) -> list[dict]:
     out = []
     for n_opt in option_sizes:
         conflict = payoff_conflict(n_opt)
-        m = detente.analyze(conflict, ["nash"]).n_states
+        m = detente.analyze(conflict, concepts=["nash"]).n_states
         qs = [Question(c, outcome="quiet") for c in CONCEPTS]
         t = time.perf_counter()
-        detente.analyze(conflict, CONCEPTS)
+        detente.analyze(conflict, concepts=CONCEPTS)
         one = time.perf_counter() - t
         k = max(2, min(20, int(budget / 4 / max(one, 1e-6))))
         s = weight_samples(conflict, k, seed=1)

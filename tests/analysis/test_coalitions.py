@@ -19,8 +19,9 @@ import pytest
 
 import detente
 import elmira_models
-from detente.analysis.coalitions import (adjacency, coalition_list, coalition_stability, legal_reach,
-                                         merged_analysis)
+from detente.analysis.coalitions import coalition_stability, merged_analysis
+from detente.analysis.common import coalition_list
+from detente.engine.joint_reach import adjacency, legal_reach
 from detente.analysis.compile import Compiled, compile_conflict
 from detente.analysis.inverse import levels_to_ranking
 from detente.engine import reference
@@ -153,8 +154,8 @@ def test_no_dm_moves_twice_in_succession():
 def test_coalition_stability_matches_brute_force(seed):
     comp = random_option_compiled(seed) if seed % 2 else compile_conflict(random_graph_conflict(seed))
     game = comp.game
-    res = coalition_stability(comp, [list(h) for k in range(1, game.n_dms + 1)
-                                      for h in combinations(range(game.n_dms), k)], CONCEPTS)
+    res = coalition_stability(comp, coalitions=[list(h) for k in range(1, game.n_dms + 1)
+                                      for h in combinations(range(game.n_dms), k)], concepts=CONCEPTS)
     R = reference_moves(game)
     lv = game.levels.tolist()
     for c in CONCEPTS:
@@ -167,7 +168,7 @@ def test_coalition_stability_matches_brute_force(seed):
 def test_singletons_reproduce_the_usual_concepts_and_properties_hold(seed):
     comp = random_option_compiled(100 + seed) if seed % 2 else compile_conflict(random_graph_conflict(100 + seed))
     game = comp.game
-    res = coalition_stability(comp, [[i] for i in range(game.n_dms)] + [[0, 1]], CONCEPTS)
+    res = coalition_stability(comp, coalitions=[[i] for i in range(game.n_dms)] + [[0, 1]], concepts=CONCEPTS)
     usual = stability(game, CONCEPTS)
     for c in CONCEPTS:
         for i in range(game.n_dms):
@@ -182,7 +183,7 @@ def test_breakers_have_real_witnesses():
     for seed in range(8):
         comp = compile_conflict(random_graph_conflict(200 + seed, n=3))
         game = comp.game
-        res = coalition_stability(comp, None, CONCEPTS)
+        res = coalition_stability(comp, coalitions=None, concepts=CONCEPTS)
         for c in CONCEPTS:
             for s in range(1, game.n_states + 1):
                 for b in res.breakers(s, c):
@@ -220,7 +221,7 @@ def test_elmira_moe_and_uniroyal_break_the_local_governments_equilibrium():
 
 
 def test_elmira_book_graph_same_story():
-    res = coalition_stability(elmira_graph(), [["MoE", "Uniroyal"]], CONCEPTS)
+    res = coalition_stability(elmira_graph(), coalitions=[["MoE", "Uniroyal"]], concepts=CONCEPTS)
     assert res.equilibria["nash"] == [5, 8, 9]
     assert res.equilibria["gmr"] == [1, 4, 5, 8, 9]
     for c in CONCEPTS:
@@ -244,7 +245,7 @@ def test_elmira_scenario_file_if_available():
 @pytest.mark.parametrize("seed", range(8))
 def test_merged_singletons_equal_usual_analysis(seed):
     comp = random_option_compiled(300 + seed) if seed % 2 else compile_conflict(random_graph_conflict(300 + seed))
-    res = merged_analysis(comp, [], CONCEPTS)
+    res = merged_analysis(comp, structure=[], concepts=CONCEPTS)
     usual = stability(comp.game, CONCEPTS)
     for c in CONCEPTS:
         assert np.array_equal(res.stable[c], usual[c])
@@ -252,12 +253,12 @@ def test_merged_singletons_equal_usual_analysis(seed):
 
 def test_merged_block_moves_and_pareto():
     pd = detente.examples.prisoners_dilemma()
-    res = merged_analysis(pd, [["alice", "bob"]], CONCEPTS)
+    res = merged_analysis(pd, structure=[["alice", "bob"]], concepts=CONCEPTS)
     assert res.unit_names == ["alice + bob"]
     # one block alone: stable exactly where no state is better for both (Pareto optimal)
     assert res.equilibria == {c: [2, 3, 4] for c in CONCEPTS}
     # Elmira: MoE + Uniroyal merged leave the local government's equilibrium (7) unstable
-    el = merged_analysis(elmira_option(), [["MoE", "Uniroyal"]], CONCEPTS)
+    el = merged_analysis(elmira_option(), structure=[["MoE", "Uniroyal"]], concepts=CONCEPTS)
     for c in CONCEPTS:
         assert 7 not in el.equilibria[c] and 10 in el.equilibria[c]
     lg_alone = stability(compile_conflict(elmira_option()).game, ["nash"])["nash"][2]
@@ -273,18 +274,18 @@ def test_merged_option_block_can_change_options_simultaneously():
         DecisionMaker("b", [Option("y", "b")], Ranking([[2], [1]])),
     ], feasibility=Feasibility(infeasible=["a.x and not b.y", "b.y and not a.x"]))
     # feasible: 1 = NN, 2 = YY
-    merged = merged_analysis(c, [["a", "b"]], ["nash"])
+    merged = merged_analysis(c, structure=[["a", "b"]], concepts=["nash"])
     assert merged.equilibria["nash"] == [2]
-    coal = coalition_stability(c, [["a", "b"]], ["nash"])
+    coal = coalition_stability(c, coalitions=[["a", "b"]], concepts=["nash"])
     assert coal.stable["nash"][(0, 1)].tolist() == [True, True]
 
 
 def test_errors_are_detente_errors():
     pd = detente.examples.prisoners_dilemma()
     with pytest.raises(ModelError, match="unknown decision maker"):
-        coalition_stability(pd, [["alice", "carol"]])
+        coalition_stability(pd, coalitions=[["alice", "carol"]])
     with pytest.raises(ModelError, match="more than one block"):
-        merged_analysis(pd, [["alice", "bob"], ["bob"]])
+        merged_analysis(pd, structure=[["alice", "bob"], ["bob"]])
     with pytest.raises(DetenteError, match="not SIM"):
         coalition_stability(pd, concepts=["sim"])
     with pytest.raises(ModelError, match="at least 2"):
@@ -292,7 +293,7 @@ def test_errors_are_detente_errors():
     with pytest.raises(ModelError, match="not one name"):
         coalition_list(compile_conflict(pd), ["alice"])
     with pytest.raises(ModelError, match="not a block"):
-        merged_analysis(pd, [["alice", "bob"]]).stable_states(["alice"], "nash")
+        merged_analysis(pd, structure=[["alice", "bob"]]).stable_states(["alice"], "nash")
 
 
 def test_cli_coalitions(tmp_path):
@@ -326,10 +327,10 @@ def test_default_coalitions_are_groups_of_two_or_more():
     # as documented: without declared or named coalitions, every group of two or more DMs
     for n in (2, 3):
         comp = compile_conflict(random_graph_conflict(300 + n, n=n))
-        res = coalition_stability(comp, None, ["nash"])
+        res = coalition_stability(comp, coalitions=None, concepts=["nash"])
         expected = [h for k in range(2, n + 1) for h in combinations(range(n), k)]
         assert res.coalitions == expected
         assert all(len(h) >= 2 for h in coalition_list(comp))
     # a single DM may still be named explicitly
     comp = compile_conflict(random_graph_conflict(310, n=3))
-    assert coalition_stability(comp, [["d0"]], ["nash"]).coalitions == [(0,)]
+    assert coalition_stability(comp, coalitions=[["d0"]], concepts=["nash"]).coalitions == [(0,)]

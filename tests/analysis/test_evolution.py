@@ -92,9 +92,9 @@ def test_elmira_scenario_file_if_available():
 
 def test_status_quo_can_be_an_outcome_or_condition():
     c = elmira_option()
-    a = evolve(c, "status_quo", modes=["improvements"], concepts=["nash"])
-    b = evolve(c, "delay and not modify and not insist", modes=["improvements"], concepts=["nash"])
-    d = evolve(c, 1, modes=["improvements"], concepts=["nash"])
+    a = evolve(c, status_quo="status_quo", modes=["improvements"], concepts=["nash"])
+    b = evolve(c, status_quo="delay and not modify and not insist", modes=["improvements"], concepts=["nash"])
+    d = evolve(c, status_quo=1, modes=["improvements"], concepts=["nash"])
     assert a.status_quo == b.status_quo == d.status_quo == 1
     assert a.reachable("improvements") == d.reachable("improvements")
 
@@ -117,7 +117,7 @@ def test_reachable_sets_match_reference_coalition_reach(seed):
     R = [[set(game.moves.targets(j, s).tolist()) for s in range(game.n_states)] for j in range(game.n_dms)]
     everyone = list(range(game.n_dms))
     for s0 in range(game.n_states):
-        ev = evolve(c, s0 + 1, modes=["moves", "improvements"], concepts=["nash"])
+        ev = evolve(c, status_quo=s0 + 1, modes=["moves", "improvements"], concepts=["nash"])
         moves = {s0} | reference.coalition_reach(R, everyone, s0)
         improving = {s0} | reference.coalition_reach(R, everyone, s0, game.levels.tolist())
         assert set(ev.reached["moves"]) == {s + 1 for s in moves}
@@ -129,7 +129,7 @@ def test_paths_are_legal_and_made_of_the_right_steps(seed):
     c = random_graph_conflict(100 + seed)
     game = compile_conflict(c).game
     lv = game.levels
-    ev = evolve(c, 1, concepts=["gmr"])
+    ev = evolve(c, status_quo=1, concepts=["gmr"])
     for mode in ev.modes:
         for target, path in ev.reached[mode].items():
             here, last = 1, None
@@ -180,7 +180,7 @@ def test_no_dm_moves_twice_in_succession():
     c = Conflict("chain", [DecisionMaker("a", preference=Ranking([[3], [2], [4], [1]])),
                            DecisionMaker("b", preference=Ranking([[4], [3], [2], [1]]))],
                  graph=GraphForm(["w", "x", "y", "z"], {"a": [(1, 2), (2, 3)], "b": [(2, 4)]}))
-    ev = evolve(c, 1, modes=["moves"], concepts=["nash"])
+    ev = evolve(c, status_quo=1, modes=["moves"], concepts=["nash"])
     assert sorted(ev.reached["moves"]) == [1, 2, 4]
 
 
@@ -189,12 +189,12 @@ def test_errors_are_detente_errors():
     with pytest.raises(ModelError, match="no status_quo"):
         evolve(pd)
     with pytest.raises(ModelError, match="names 2 states"):
-        evolve(pd, "alice.cooperate")
+        evolve(pd, status_quo="alice.cooperate")
     with pytest.raises(ModelError, match="out of range"):
-        evolve(pd, 9)
+        evolve(pd, status_quo=9)
     with pytest.raises(DetenteError, match="unknown evolution mode"):
-        evolve(pd, 1, modes=["teleport"])
-    ev = evolve(pd, 1, modes=["improvements"])
+        evolve(pd, status_quo=1, modes=["teleport"])
+    ev = evolve(pd, status_quo=1, modes=["improvements"])
     with pytest.raises(DetenteError, match="was not traced"):
         ev.path(1, "moves")
     assert isinstance(ModelError("x"), DetenteError)

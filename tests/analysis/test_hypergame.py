@@ -51,7 +51,7 @@ def covert(aware: bool = False) -> Conflict:
 
 # -- misperceived preferences: unsteady, and the label goes with the misperception --------------
 def test_misperceived_resolve_gives_an_unsteady_outcome():
-    h = analyze_hypergame(deterrence(), ["nash", "gmr", "smr", "seq"], "seq")
+    h = analyze_hypergame(deterrence(), concepts=["nash", "gmr", "smr", "seq"], concept_for_choice="seq")
     assert h.perceived["challenger"].equilibria["seq"] == [2]       # it expects to advance unopposed
     assert h.perceived["defender"].equilibria["seq"] == [1, 4]      # the truth
     assert h.choices["challenger"].states == [2]
@@ -66,18 +66,18 @@ def test_misperceived_resolve_gives_an_unsteady_outcome():
 
 def test_removing_the_misperception_removes_the_unsteady_label():
     # the same perception structure, now equal to the truth
-    h = analyze_hypergame(deterrence(perceived_defender=DEFENDER_TRUE), ["nash", "seq"], "seq")
+    h = analyze_hypergame(deterrence(perceived_defender=DEFENDER_TRUE), concepts=["nash", "seq"], concept_for_choice="seq")
     assert [o["label"] for o in h.outcomes] == ["steady"]
     assert h.outcomes[0]["states"] == [1]
     assert all(x["label"] != "unsteady" for x in h.perceived_equilibria)
     assert h.to_dict()["perceived"]["challenger"]["perceives_truth"] is True
     # and with no perception at all
-    h0 = analyze_hypergame(deterrence(perceived_defender=None), ["seq"], "seq")
+    h0 = analyze_hypergame(deterrence(perceived_defender=None), concepts=["seq"], concept_for_choice="seq")
     assert [o["label"] for o in h0.outcomes] == ["steady"]
 
 
 def test_the_mediator_story_labels_the_perceived_equilibrium_unsteady():
-    h = analyze_hypergame(deterrence(), ["seq"], "seq")
+    h = analyze_hypergame(deterrence(), concepts=["seq"], concept_for_choice="seq")
     by_state = {x["state"]: x for x in h.perceived_equilibria}
     assert by_state[2]["perceived_by"] == ["challenger"] and by_state[2]["label"] == "unsteady"
     assert by_state[1]["label"] == "unforeseen"     # peace holds, but the challenger did not see it
@@ -106,10 +106,10 @@ def test_perceiving_the_truth_never_gives_misperception_labels(conflict, concept
     truth = {dm.name: dm.preference for dm in conflict.decision_makers}
     conflict.perceptions = {"a": Perception("a", preferences={"b": truth["b"]}),
                             "b": Perception("b", preferences={"a": truth["a"]})}
-    h = analyze_hypergame(conflict, [concept], concept)
+    h = analyze_hypergame(conflict, concepts=[concept], concept_for_choice=concept)
     assert {o["label"] for o in h.outcomes} <= {"steady", "unstable", "infeasible"}
     assert all(x["label"] == "steady" for x in h.perceived_equilibria)
-    real = analyze(conflict, [concept])
+    real = analyze(conflict, concepts=[concept])
     for dm in ("a", "b"):
         assert h.perceived[dm].equilibria == real.equilibria
     assert h.hypergame_equilibria[concept] == real.equilibria[concept]
@@ -120,7 +120,7 @@ def test_perceiving_the_truth_never_gives_misperception_labels(conflict, concept
 def test_choices_are_the_most_preferred_perceived_equilibria(conflict, concept):
     conflict.perceptions = {"a": Perception("a", preferences={"b": Ranking([[s] for s in range(
         1, 1 + (1 << len(conflict.options)))])})}
-    h = analyze_hypergame(conflict, [concept], concept)
+    h = analyze_hypergame(conflict, concepts=[concept], concept_for_choice=concept)
     for k, dm in enumerate(("a", "b")):
         eq = h.perceived[dm].equilibria[concept]
         levels = h.reality.compiled.game.levels[k]
@@ -135,7 +135,7 @@ def test_choices_are_the_most_preferred_perceived_equilibria(conflict, concept):
 
 # -- unseen states -----------------------------------------------------------------------------
 def test_unseen_states_create_equilibria_that_vanish_with_awareness():
-    h = analyze_hypergame(covert(), ["nash", "seq"], "nash")
+    h = analyze_hypergame(covert(), concepts=["nash", "seq"], concept_for_choice="nash")
     real = h.reality.equilibria["nash"]
     assert real == [3]
     # a perceives only states 1 and 2 (y not taken); in its game, b cannot move to y at all
@@ -150,18 +150,18 @@ def test_unseen_states_create_equilibria_that_vanish_with_awareness():
     assert h.aware.verdict(4, "a", "nash").sanctions == []
     assert h.reality.verdict(4, "a", "nash").stable is False
     # with awareness, both extra equilibria vanish
-    h2 = analyze_hypergame(covert(aware=True), ["nash", "seq"], "nash")
+    h2 = analyze_hypergame(covert(aware=True), concepts=["nash", "seq"], concept_for_choice="nash")
     assert h2.perceived["a"].equilibria["nash"] == real
     assert h2.aware.equilibria["nash"] == real
 
 
 def test_covert_option_gives_a_stealthy_outcome_that_awareness_removes():
-    h = analyze_hypergame(covert(), ["nash", "seq"], "nash")
+    h = analyze_hypergame(covert(), concepts=["nash", "seq"], concept_for_choice="nash")
     [o] = h.outcomes
     assert o["states"] == [4] and o["label"] == "stealthy"
     assert o["stable_with_awareness"]["nash"] is True and o["stable_in_reality"]["nash"] is False
     assert "a does not perceive state 4" in o["explanation"]
-    h2 = analyze_hypergame(covert(aware=True), ["nash"], "nash")
+    h2 = analyze_hypergame(covert(aware=True), concepts=["nash"], concept_for_choice="nash")
     assert [(o["states"], o["label"]) for o in h2.outcomes] == [([3], "steady")]
 
 
@@ -171,7 +171,7 @@ def test_unaware_of_its_own_option_a_dm_stays_put():
         DecisionMaker("a", [Option("z", "a")], Prioritization(["a.z", "b.w"])),
         DecisionMaker("b", [Option("w", "b")], Prioritization(["not b.w"])),
     ], perceptions={"a": Perception("a", unaware_options=["a.z"])})
-    h = analyze_hypergame(c, ["nash"], "nash")
+    h = analyze_hypergame(c, concepts=["nash"], concept_for_choice="nash")
     assert h.reality.equilibria["nash"] == [2]
     assert h.aware.equilibria["nash"] == [1, 2]        # state 2 is frozen for a, state 1 too
     assert h.perceived["a"].equilibria["nash"] == [1]
@@ -190,10 +190,10 @@ def test_a_perceived_game_equals_the_model_with_unseen_states_removed(concepts):
         ], **kw)
 
     h = analyze_hypergame(build(perceptions={"b": Perception("b", unaware_options=["c.u"],
-                                                             unaware_states=[2])}), concepts, concepts[0])
+                                                             unaware_states=[2])}), concepts=concepts, concept_for_choice=concepts[0])
     full = h.reality.compiled.space.codes            # state 2 is code 1: only a.x taken
     removed = ["a.x and not a.x2 and not b.y and not c.v and not c.u", "c.u"]
-    small = analyze(build(feasibility=Feasibility(infeasible=removed)), concepts)
+    small = analyze(build(feasibility=Feasibility(infeasible=removed)), concepts=concepts)
     small_codes = small.compiled.space.codes
     pb = h.perceived["b"]
     for c in concepts:
@@ -208,7 +208,7 @@ def test_perceived_games_match_removing_the_unseen_states(conflict, data):
     unseen = data.draw(st.lists(st.integers(1, m), max_size=m - 1, unique=True))
     conflict.perceptions = {"a": Perception("a", unaware_states=unseen)}
     concepts = ["nash", "gmr", "smr", "seq", "sim", "seqsim"]
-    h = analyze_hypergame(conflict, concepts, "seq")
+    h = analyze_hypergame(conflict, concepts=concepts, concept_for_choice="seq")
     codes = h.reality.compiled.space.codes
     # the same game with the unseen states made infeasible (state s has code s - 1 here)
     cut = copy.deepcopy(conflict)
@@ -221,7 +221,7 @@ def test_perceived_games_match_removing_the_unseen_states(conflict, data):
     for dm in cut.decision_makers:
         dm.preference = Ranking([[kept.index(s) + 1 for s in g if s in kept] for g in dm.preference.order
                                  if any(s in kept for s in g)])
-    small = analyze(cut, concepts)
+    small = analyze(cut, concepts=concepts)
     for c in concepts:
         assert h.perceived["a"].equilibria[c] == [kept[s - 1] for s in small.equilibria[c]], c
     assert np.array_equal(codes, np.arange(m))
@@ -233,7 +233,7 @@ def test_perceived_parameters_change_the_others_but_not_the_perceivers_own_prefe
         DecisionMaker("a", [Option("x", "a")], Payoff("cost * a.x + b.y")),
         DecisionMaker("b", [Option("y", "b")], Payoff("cost * b.y + a.x")),
     ], parameters={"cost": -1.0}, perceptions={"a": Perception("a", parameters={"cost": 1.0})})
-    h = analyze_hypergame(c, ["nash"], "nash")
+    h = analyze_hypergame(c, concepts=["nash"], concept_for_choice="nash")
     true_levels = h.reality.compiled.game.levels
     pa_levels = h.perceived["a"].compiled.game.levels
     assert np.array_equal(pa_levels[0], true_levels[0])          # a keeps its own true payoff
@@ -248,7 +248,7 @@ def test_perceived_parameters_change_the_others_but_not_the_perceivers_own_prefe
 def test_second_level_predicts_the_others_choice():
     # the defender correctly believes the challenger misreads it: it predicts the advance
     h = analyze_hypergame(deterrence(of_others=Perception("challenger", preferences={"defender": NEVER_RETALIATES})),
-                          ["seq"], "seq")
+                          concepts=["seq"], concept_for_choice="seq")
     [x] = h.second_level
     assert (x["dm"], x["about"]) == ("defender", "challenger")
     assert x["predicted_choice"]["options"] == [{"challenger.advance": True}]
@@ -256,7 +256,7 @@ def test_second_level_predicts_the_others_choice():
     assert x["equilibria"]["seq"] == [2]
     # a defender that assumes the challenger sees the truth expects peace, and is wrong
     h2 = analyze_hypergame(deterrence(of_others=Perception("challenger", preferences={"defender": DEFENDER_TRUE})),
-                           ["seq"], "seq")
+                           concepts=["seq"], concept_for_choice="seq")
     [y] = h2.second_level
     assert y["predicted_choice"]["options"] == [{"challenger.advance": False}]
     assert y["correct"] is False
@@ -266,7 +266,7 @@ def test_second_level_predicts_the_others_choice():
 def test_second_level_respects_what_k_believes_j_cannot_see():
     c = covert(aware=True)
     c.perceptions = {"b": Perception("b", of_others={"a": Perception("a", unaware_options=["b.y"])})}
-    h = analyze_hypergame(c, ["nash"], "nash")
+    h = analyze_hypergame(c, concepts=["nash"], concept_for_choice="nash")
     [x] = h.second_level
     assert x["equilibria"]["nash"] == [2]
     assert x["predicted_choice"]["options"] == [{"a.x": True}]
@@ -275,7 +275,7 @@ def test_second_level_respects_what_k_believes_j_cannot_see():
 
 # -- output ------------------------------------------------------------------------------------
 def test_json_shape():
-    h = analyze_hypergame(deterrence(of_others=Perception("challenger")), ["nash", "seq"], "seq")
+    h = analyze_hypergame(deterrence(of_others=Perception("challenger")), concepts=["nash", "seq"], concept_for_choice="seq")
     d = json.loads(json.dumps(h.to_dict()))
     assert d["concept"] == "seq"
     assert set(d["perceived"]) == {"challenger", "defender"}
@@ -295,7 +295,7 @@ def test_ties_give_every_combination_and_clashes_are_infeasible():
         DecisionMaker("a", [Option("x", "a")], Ranking([[1, 2, 3]])),
         DecisionMaker("b", [Option("y", "b")], Ranking([[1, 2, 3]])),
     ], feasibility=Feasibility(infeasible=["a.x and b.y"]))
-    h = analyze_hypergame(c, ["nash"], "nash")
+    h = analyze_hypergame(c, concepts=["nash"], concept_for_choice="nash")
     # everything is an equilibrium and equally liked: both settings for each DM
     assert len(h.outcomes) == 4
     assert sorted(o["label"] for o in h.outcomes) == ["infeasible", "steady", "steady", "steady"]
@@ -307,7 +307,7 @@ def test_graph_form_uses_the_common_choice():
         DecisionMaker("b", [], Ranking([[1], [2], [3]])),
     ], graph=GraphForm(["s1", "s2", "s3"], {"a": [(1, 2), (3, 2)], "b": [(2, 3), (3, 1)]}),
         perceptions={"a": Perception("a", preferences={"b": Ranking([[2], [1], [3]])})})
-    h = analyze_hypergame(g, ["nash"], "nash")
+    h = analyze_hypergame(g, concepts=["nash"], concept_for_choice="nash")
     assert h.perceived["a"].equilibria["nash"] == [2]
     for o in h.outcomes:
         assert o["label"] in LABELS
@@ -330,7 +330,7 @@ def test_bad_perceptions_are_clear_errors(perception, field):
     c.perceptions = perception
     c.source = "scenario.yaml"
     with pytest.raises(DetenteError) as err:
-        analyze_hypergame(c, ["nash"], "nash")
+        analyze_hypergame(c, concepts=["nash"], concept_for_choice="nash")
     assert err.value.field == field
     assert str(err.value).startswith("scenario.yaml, field")
 
@@ -340,11 +340,11 @@ def test_an_error_in_a_perceived_preference_points_at_the_perception():
     c.perceptions = {"a": Perception("a", preferences={"b": Prioritization(["b.y", "b.nope"])})}
     c.source = "scenario.yaml"
     with pytest.raises(DetenteError) as err:
-        analyze_hypergame(c, ["nash"], "nash")
+        analyze_hypergame(c, concepts=["nash"], concept_for_choice="nash")
     assert err.value.field == "perceptions.a.preferences.b.prioritization[1]"
     c.perceptions = {"b": Perception("b", of_others={"a": Perception("a", preferences={"b": Ranking([[1]])})})}
     with pytest.raises(DetenteError) as err:
-        analyze_hypergame(c, ["nash"], "nash")
+        analyze_hypergame(c, concepts=["nash"], concept_for_choice="nash")
     assert err.value.field == "perceptions.b.of_others.a.preferences.b.ranking"
 
 
@@ -353,9 +353,9 @@ def test_graph_form_rejects_unaware_options():
                  graph=GraphForm(["s1", "s2"], {"a": [(1, 2)], "b": [(2, 1)]}),
                  perceptions={"a": Perception("a", unaware_options=["b.y"])})
     with pytest.raises(ModelError, match="option-form"):
-        analyze_hypergame(g, ["nash"], "nash")
+        analyze_hypergame(g, concepts=["nash"], concept_for_choice="nash")
 
 
 def test_unknown_concept_is_an_error():
     with pytest.raises(DetenteError):
-        analyze_hypergame(covert(), ["nash"], "bogus")
+        analyze_hypergame(covert(), concepts=["nash"], concept_for_choice="bogus")

@@ -56,19 +56,19 @@ def ref_moves(game):
 # -- answers, applied, make the state an equilibrium -----------------------------------------------------
 def test_prisoners_dilemma_cooperation():
     pd = detente.examples.prisoners_dilemma()
-    inv = inverse(pd, 4, "nash")
+    inv = inverse(pd, state=4, concept="nash")
     assert inv.feasible and inv.verified and inv.optimal
     assert inv.distance == 2
     assert inv.changes["alice"].demoted == [3] and inv.changes["bob"].demoted == [2]
     # applied independently: state 4 becomes a Nash equilibrium
     changed = pd.with_preferences({dm: ch.ranking() for dm, ch in inv.changes.items() if ch.changed})
-    assert 4 in analyze(changed, ["nash"]).equilibria["nash"]
+    assert 4 in analyze(changed, concepts=["nash"]).equilibria["nash"]
     # conditions: against alice's move 4 -> 3, Nash needs 4 ≿ 3
     (cl,) = inv.changes["alice"].conditions
     assert cl.improvement == 3 and cl.alternatives == [] and not cl.holds_now
     # under GMR and SEQ mutual cooperation is already an equilibrium: nothing changes
     for c in ("gmr", "seq"):
-        r = inverse(pd, 4, c)
+        r = inverse(pd, state=4, concept=c)
         assert r.distance == 0 and r.verified and r.optimal
     json.dumps(inv.to_dict())
     assert "alice: rank state 4 at least as high as state 3" in inv.summary()
@@ -78,11 +78,11 @@ def test_prisoners_dilemma_cooperation():
 def test_elmira_every_state_can_be_made_an_equilibrium(concept):
     c = elmira_graph()
     for s in range(1, 10):
-        inv = inverse(c, s, concept)
+        inv = inverse(c, state=s, concept=concept)
         assert inv.feasible and inv.verified, (s, concept)
-        assert s in analyze(inv.conflict, [concept]).equilibria[concept]
+        assert s in analyze(inv.conflict, concepts=[concept]).equilibria[concept]
         assert inv.distance >= inv.lower_bound
-        if s in analyze(c, [concept]).equilibria[concept]:
+        if s in analyze(c, concepts=[concept]).equilibria[concept]:
             assert inv.distance == 0
 
 
@@ -92,7 +92,7 @@ def test_elmira_accepting_the_original_order():
     # moves out of 9: no sanction, so 7 is not even GMR-stable. By hand, the cheapest fixes
     # both cost 3 pairs: push 9 below 7 (passing 2 and 3), or lift 7 above 9, 2 and 3.
     c = elmira_graph()
-    inv = inverse(c, 7, "gmr")
+    inv = inverse(c, state=7, concept="gmr")
     assert inv.verified and inv.optimal
     assert inv.changes["MoE"].distance == 0 and inv.changes["LG"].distance == 0
     assert inv.changes["Uniroyal"].distance == 3
@@ -100,7 +100,7 @@ def test_elmira_accepting_the_original_order():
     (cl,) = inv.changes["Uniroyal"].conditions
     assert cl.improvement == 9 and cl.alternatives == [] and not cl.holds_now
     # a named outcome: the cheapest of its states is chosen, all are reported
-    out = inverse(c, "accepted", "nash")
+    out = inverse(c, state="accepted", concept="nash")
     assert out.state in (4, 8) and [x["state"] for x in out.candidates] == [4, 8]
     assert out.distance == min(x["distance"] for x in out.candidates)
 
@@ -114,7 +114,7 @@ def test_distance_is_minimal_over_all_rankings(seed, concept):
     game = compile_conflict(c).game
     R = ref_moves(game)
     t = seed % m
-    inv = inverse(c, t + 1, concept)
+    inv = inverse(c, state=t + 1, concept=concept)
     assert inv.verified and inv.optimal
     for i, dm in enumerate(game.dm_names):
         best = None
@@ -134,7 +134,7 @@ def test_seq_answer_is_verified_and_bounded_by_exhaustive_search(seed):
     game = compile_conflict(c).game
     R = ref_moves(game)
     t = seed % m
-    inv = inverse(c, t + 1, "seq")
+    inv = inverse(c, state=t + 1, concept="seq")
     assert inv.verified
     best = None
     orders = weak_orders(m)
@@ -167,7 +167,7 @@ def test_raising_the_state():
 def test_reported_distance_is_the_kendall_distance(seed):
     c = random_graph_conflict(70 + seed, n=3, m=7)
     for concept in ("nash", "smr", "seq"):
-        inv = inverse(c, 1 + seed % 7, concept)
+        inv = inverse(c, state=1 + seed % 7, concept=concept)
         game = compile_conflict(c).game
         for i, dm in enumerate(game.dm_names):
             assert inv.changes[dm].distance == kendall_distance(game.levels[i], inv.changes[dm].levels)
@@ -176,23 +176,23 @@ def test_reported_distance_is_the_kendall_distance(seed):
 # -- restrictions, errors, scale ------------------------------------------------------------------------
 def test_fixed_dms_can_make_it_impossible():
     pd = detente.examples.prisoners_dilemma()
-    inv = inverse(pd, 4, "nash", dms=["alice"])
+    inv = inverse(pd, state=4, concept="nash", dms=["alice"])
     assert not inv.feasible and "bob" in inv.reason and not inv.verified
     assert "impossible" in inv.summary()
-    ok = inverse(pd, 2, "nash", dms=["alice"])   # alice cooperates alone: only alice must change
+    ok = inverse(pd, state=2, concept="nash", dms=["alice"])   # alice cooperates alone: only alice must change
     assert ok.feasible and ok.verified and ok.changes["bob"].distance == 0
 
 
 def test_errors():
     pd = detente.examples.prisoners_dilemma()
     with pytest.raises(DetenteError, match="not SIM"):
-        inverse(pd, 1, "sim")
+        inverse(pd, state=1, concept="sim")
     with pytest.raises(DetenteError, match="unknown solution concept"):
-        inverse(pd, 1, "zzz")
+        inverse(pd, state=1, concept="zzz")
     with pytest.raises(ModelError, match="out of range"):
-        inverse(pd, 7)
+        inverse(pd, state=7)
     with pytest.raises(ModelError, match="unknown decision maker"):
-        inverse(pd, 1, dms=["carol"])
+        inverse(pd, state=1, dms=["carol"])
 
 
 def test_scales_past_enumerating_rankings():
@@ -201,11 +201,11 @@ def test_scales_past_enumerating_rankings():
     dms = [DecisionMaker(d, [Option(f"o{k}", d) for k in range(4)], levels_to_ranking(rng.permutation(4096)))
            for d in "abc"]
     c = Conflict("big", dms)
-    eq = analyze(c, ["smr", "gmr", "seq"]).equilibria
+    eq = analyze(c, concepts=["smr", "gmr", "seq"]).equilibria
     not_smr = next(s for s in range(1, 4097) if s not in eq["smr"])
     gmr_not_seq = next(s for s in eq["gmr"] if s not in eq["seq"])
     for state, concept in ((1, "nash"), (not_smr, "smr"), (gmr_not_seq, "seq")):
-        inv = inverse(c, state, concept, max_evaluations=100)
+        inv = inverse(c, state=state, concept=concept, max_evaluations=100)
         assert inv.feasible and inv.verified and inv.distance > 0, concept
         assert inv.distance >= inv.lower_bound
         if concept != "seq":
@@ -253,24 +253,24 @@ def blocked_pair(a_order, b_order) -> Conflict:
 def test_seq_restricted_dm_creates_a_sanction():
     # b ranks 1 > 2 ~ 3; ranking 3 above 2 makes b's move 2 -> 3 an improvement that deters a's move
     c = blocked_pair([[2], [1], [3]], [[1], [2, 3]])
-    inv = inverse(c, 1, "seq", dms=["b"])
+    inv = inverse(c, state=1, concept="seq", dms=["b"])
     assert inv.feasible and inv.verified and inv.optimal
     assert inv.distance == 1
     assert inv.changes["b"].ranking().order == [[1], [3], [2]]
     assert inv.changes["a"].distance == 0
-    assert 1 in analyze(inv.conflict, ["seq"]).equilibria["seq"]
+    assert 1 in analyze(inv.conflict, concepts=["seq"]).equilibria["seq"]
 
 
 def test_seq_search_that_cannot_enumerate_says_not_found(monkeypatch):
     import importlib
     inverse_module = importlib.import_module("detente.analysis.inverse")
     monkeypatch.setattr(inverse_module, "EXHAUSTIVE_MAX_STATES", 0)
-    inv = inverse(blocked_pair([[2], [1], [3]], [[1], [2, 3]]), 1, "seq", dms=["b"])
+    inv = inverse(blocked_pair([[2], [1], [3]], [[1], [2, 3]]), state=1, concept="seq", dms=["b"])
     assert not inv.feasible and not inv.proven
     assert "not found within the search" in inv.summary() and "impossible" not in inv.summary()
     assert inv.to_dict()["impossible"] is False and inv.lower_bound >= 0
     # a fixed DM whose improvement no free DM can ever answer: proven impossible
-    inv = inverse(blocked_pair([[3], [2], [1]], [[1], [2, 3]]), 1, "seq", dms=["b"])
+    inv = inverse(blocked_pair([[3], [2], [1]], [[1], [2, 3]]), state=1, concept="seq", dms=["b"])
     assert not inv.feasible and inv.proven and "impossible" in inv.summary()
 
 
@@ -316,7 +316,7 @@ def test_seq_inverse_restricted_dms_exhaustive(k):
                     continue
                 if all(reference.stable(R, lv, i, t, "seq") for i in (0, 1)):
                     best = d
-            inv = inverse(c, t + 1, "seq", dms=[game.dm_names[i] for i in free])
+            inv = inverse(c, state=t + 1, concept="seq", dms=[game.dm_names[i] for i in free])
             if best is None:
                 assert not inv.feasible and inv.proven, (t, free)
             else:

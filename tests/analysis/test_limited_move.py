@@ -56,7 +56,7 @@ def test_chicken_by_hand():
     for h, table in CHICKEN_G.items():
         for dm, row in table.items():
             assert [lm.anticipated_state(dm, s, h) for s in range(1, 5)] == row, (h, dm)
-    assert lm.equilibria == {1: [2, 3], 2: [], 3: [4]}
+    assert lm.equilibria == {"L1": [2, 3], "L2": [], "L3": [4], "nonmyopic": [4]}
     assert lm.stable_states("a", 3) == [3, 4] and lm.stable_states("b", 3) == [2, 4]
     # the line behind a's verdict at 2 with h = 2: a goes straight (to 1), b swerves (to 3)
     assert lm.line("a", 2, 2) == [("a", 1), ("b", 3)]
@@ -67,7 +67,7 @@ def test_chicken_by_hand():
 
 def test_chicken_nonmyopic():
     lm = limited_move(detente.examples.chicken(), horizons=8)
-    assert all(lm.equilibria[h] == [4] for h in range(3, 9))
+    assert all(lm.equilibria[f"L{h}"] == [4] for h in range(3, 9))
     assert lm.nonmyopic_equilibria == [4]
     assert lm.cycle_length == 1
 
@@ -76,7 +76,7 @@ def test_prisoners_dilemma_by_hand():
     # alice: 3 > 4 > 1 > 2, bob: 2 > 4 > 1 > 3. h = 1: only mutual defection (1) is stable.
     # h = 2, alice at 4: her move to 3 is met by bob's G_1(bob, 3) = 1, worse for her than 4: stay.
     lm = limited_move(detente.examples.prisoners_dilemma(), horizons=[1, 2, 3])
-    assert lm.equilibria == {1: [1], 2: [1, 4], 3: [1, 4]}
+    assert lm.equilibria == {"L1": [1], "L2": [1, 4], "L3": [1, 4], "nonmyopic": [1, 4]}
     assert lm.anticipated_state("alice", 4, 1) == 3
     assert lm.anticipated_state("alice", 4, 2) == 4
     assert lm.line("bob", 3, 2) == [("bob", 1)]

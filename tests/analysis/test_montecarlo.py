@@ -17,7 +17,7 @@ def toy() -> Conflict:
 
 
 def test_share_estimates_the_probability():
-    res = monte_carlo(toy(), {"t": parse_distribution("uniform:0:1")}, n=600, seed=7)
+    res = monte_carlo(toy(), distributions={"t": parse_distribution("uniform:0:1")}, n=600, seed=7)
     exact = sum(1 for t in res.samples["t"] if t > 0.3) / 600
     assert res.share("a_goes: equilibrium (nash)") == pytest.approx(exact)
     assert abs(exact - 0.7) < 0.07
@@ -27,10 +27,10 @@ def test_same_seed_same_answer_and_dask_agrees():
     from distributed import Client
 
     dist = {"t": parse_distribution("triangular:0:0.3:1")}
-    local = monte_carlo(toy(), dist, n=60, seed=3)
-    again = monte_carlo(toy(), dist, n=60, seed=3, chunk_size=7)
+    local = monte_carlo(toy(), distributions=dist, n=60, seed=3)
+    again = monte_carlo(toy(), distributions=dist, n=60, seed=3, chunk_size=7)
     with Client(processes=False, n_workers=2, threads_per_worker=1, dashboard_address=None) as client:
-        on_dask = monte_carlo(toy(), dist, n=60, seed=3, client=client, npartitions=3)
+        on_dask = monte_carlo(toy(), distributions=dist, n=60, seed=3, client=client, npartitions=3)
     assert local.counts == again.counts == on_dask.counts
     assert local.equilibrium_counts == again.equilibrium_counts == on_dask.equilibrium_counts
     assert on_dask.scheduler == "dask"
@@ -39,13 +39,13 @@ def test_same_seed_same_answer_and_dask_agrees():
 @pytest.mark.slow
 def test_dask_scheduler_without_a_client_starts_a_local_cluster():
     dist = {"t": parse_distribution("uniform:0:1")}
-    local = monte_carlo(toy(), dist, n=40, seed=5)
-    on_dask = monte_carlo(toy(), dist, n=40, seed=5, scheduler="dask", npartitions=2)
+    local = monte_carlo(toy(), distributions=dist, n=40, seed=5)
+    on_dask = monte_carlo(toy(), distributions=dist, n=40, seed=5, scheduler="dask", npartitions=2)
     assert local.counts == on_dask.counts
 
 
 def test_every_answer_is_reported_with_an_interval():
-    res = monte_carlo(toy(), {"t": parse_distribution("uniform:0:1")}, n=500, seed=2)
+    res = monte_carlo(toy(), distributions={"t": parse_distribution("uniform:0:1")}, n=500, seed=2)
     data = res.to_dict()
     # a's verdicts vary; b (indifferent) is always stable: 100% answers are listed too
     assert data["shares"]["a_goes: stable for b (nash)"] == 1.0
@@ -69,7 +69,7 @@ def test_wilson_interval_known_values():
 def test_influence_ranks_the_parameter_that_matters():
     c = toy()
     c.parameters["noise"] = 0.0
-    res = monte_carlo(c, {"t": parse_distribution("uniform:0:1"), "noise": parse_distribution("uniform:0:1")},
+    res = monte_carlo(c, distributions={"t": parse_distribution("uniform:0:1"), "noise": parse_distribution("uniform:0:1")},
                       n=2000, seed=1)
     assert res.most_influential(2) == ["t", "noise"]
     assert res.influence["t"] > 0.5 > 0.1 > res.influence["noise"]
@@ -88,4 +88,4 @@ def test_bad_distributions(text, message):
 
 def test_unknown_parameter():
     with pytest.raises(DetenteError, match="unknown parameter"):
-        monte_carlo(toy(), {"zz": parse_distribution("uniform:0:1")}, n=3)
+        monte_carlo(toy(), distributions={"zz": parse_distribution("uniform:0:1")}, n=3)

@@ -33,16 +33,16 @@ def deal(**perspectives) -> Conflict:
 
 def test_every_view_is_the_plain_analysis_of_that_view():
     pd = pd_with_views()
-    cmp = analyze_perspectives(pd, ["nash", "seq"])
+    cmp = analyze_perspectives(pd, concepts=["nash", "seq"])
     assert cmp.names == ["model", "trusting", "same"]
     for name in ("trusting", "same"):
-        assert cmp.equilibria()[name] == analyze(pd, ["nash", "seq"], perspective=name).equilibria
-    assert cmp.equilibria()["model"] == {"nash": [1], "seq": [1, 4]}
-    assert cmp.equilibria()["trusting"]["nash"] == [3]
+        assert cmp.equilibria_by_view()[name] == analyze(pd, concepts=["nash", "seq"], perspective=name).equilibria
+    assert cmp.equilibria_by_view()["model"] == {"nash": [1], "seq": [1, 4]}
+    assert cmp.equilibria_by_view()["trusting"]["nash"] == [3]
 
 
 def test_differences_name_the_dm_and_the_reason():
-    cmp = analyze_perspectives(pd_with_views(), ["nash", "seq"])
+    cmp = analyze_perspectives(pd_with_views(), concepts=["nash", "seq"])
     diffs = cmp.differences()
     at1 = [d for d in diffs["states"] if d["state"] == 1 and d["concept"] == "nash"]
     assert [d["dm"] for d in at1] == ["bob"]          # alice's verdict is the same in every view
@@ -71,7 +71,7 @@ def test_a_view_equal_to_the_model_adds_no_difference():
 
 
 def test_parameter_perspectives_record_what_they_change():
-    cmp = analyze_perspectives(deal(cheap={"price": 4.0}), ["nash"])
+    cmp = analyze_perspectives(deal(cheap={"price": 4.0}), concepts=["nash"])
     assert cmp.changes["cheap"] == {"parameters": {"price": {"model": 6.0, "perspective": 4.0}}, "preferences": []}
     assert cmp.outcomes()["model"]["trade"]["equilibrium"] == {"nash": True}
     assert cmp.outcomes()["cheap"]["trade"]["equilibrium"] == {"nash": False}
@@ -81,13 +81,13 @@ def test_parameter_perspectives_record_what_they_change():
 
 
 def test_call_parameters_apply_to_every_view():
-    cmp = analyze_perspectives(deal(cheap={"price": 4.0}), ["nash"], parameters={"reserve": 3.0})
+    cmp = analyze_perspectives(deal(cheap={"price": 4.0}), concepts=["nash"], parameters={"reserve": 3.0})
     assert cmp.analyses["model"].compiled.parameters["reserve"] == 3.0
     assert cmp.outcomes()["cheap"]["trade"]["equilibrium"] == {"nash": True}   # 4 beats the reserve of 3
 
 
 def test_to_dict_is_shaped_like_the_plain_analysis():
-    cmp = analyze_perspectives(pd_with_views(), ["nash", "seq"])
+    cmp = analyze_perspectives(pd_with_views(), concepts=["nash", "seq"])
     d = json.loads(json.dumps(cmp.to_dict(include_base=False)))
     assert set(d) == {"trusting", "same"}
     t = d["trusting"]
@@ -104,11 +104,11 @@ def test_to_dict_is_shaped_like_the_plain_analysis():
 def test_a_perspective_named_model_keeps_the_base_apart():
     pd = detente.examples.prisoners_dilemma()
     pd.perspectives["model"] = Perspective("model")
-    assert analyze_perspectives(pd, ["nash"]).names == ["base", "model"]
+    assert analyze_perspectives(pd, concepts=["nash"]).names == ["base", "model"]
 
 
 def test_no_perspectives_gives_the_model_alone():
-    cmp = analyze_perspectives(detente.examples.chicken(), ["nash"])
+    cmp = analyze_perspectives(detente.examples.chicken(), concepts=["nash"])
     assert cmp.names == ["model"] and cmp.perspective_names == []
     assert "Differences:" in cmp.summary()
 
@@ -117,7 +117,7 @@ def test_bad_perspective_is_a_located_error():
     c = deal(bad={"nope": 1.0})
     c.source = "deal.yaml"
     with pytest.raises(DetenteError) as err:
-        analyze_perspectives(c, ["nash"])
+        analyze_perspectives(c, concepts=["nash"])
     assert err.value.field == "perspectives.bad.parameters"
     assert str(err.value).startswith("deal.yaml, field 'perspectives.bad.parameters'")
 
@@ -125,14 +125,14 @@ def test_bad_perspective_is_a_located_error():
 def test_views_with_other_states_are_left_out_of_state_comparisons():
     c = deal(no_trade={"reserve": 100.0})
     c.feasibility = Feasibility(infeasible=["seller.sell and reserve > value"])
-    cmp = analyze_perspectives(c, ["nash"])
+    cmp = analyze_perspectives(c, concepts=["nash"])
     assert cmp.analyses["no_trade"].n_states == 2        # no state where the seller sells
     assert list(cmp.comparable_views()) == ["model"]
     assert all(set(d["stable"]) == {"model"} for d in cmp.differences()["states"])
 
 
 def test_verdict_reason_for_a_sanctioned_move():
-    a = analyze(detente.examples.prisoners_dilemma(), ["seq"])
+    a = analyze(detente.examples.prisoners_dilemma(), concepts=["seq"])
     text = verdict_reason(a, 4, "alice", "seq")
     assert text.startswith("stable: its move to state 3 (alice.cooperate Y→N) is answered by bob to 1")
 

@@ -126,7 +126,7 @@ def analyzable(conflict, samples):
     keep = []
     for k in range(n):
         try:
-            detente.analyze(conflict, ["nash"], {name: float(v[k]) for name, v in cols.items()})
+            detente.analyze(conflict, concepts=["nash"], parameters={name: float(v[k]) for name, v in cols.items()})
             keep.append(k)
         except DetenteError:
             pass

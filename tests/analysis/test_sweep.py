@@ -18,7 +18,7 @@ def threshold_game(threshold_param: str = "t") -> Conflict:
 
 
 def test_tipping_point_is_located_to_the_precision_asked():
-    res = sweep(threshold_game(), "t", 0.0, 1.0, steps=6, precision=1e-6)
+    res = sweep(threshold_game(), parameter="t", lo=0.0, hi=1.0, steps=6, precision=1e-6)
     values = {round(t.value, 5) for t in res.tipping_points}
     assert values == {0.3}
     for t in res.tipping_points:
@@ -29,7 +29,7 @@ def test_tipping_point_is_located_to_the_precision_asked():
 
 
 def test_verdicts_on_each_side_of_the_tipping_point_differ():
-    res = sweep(threshold_game(), "t", 0.0, 1.0, steps=11)
+    res = sweep(threshold_game(), parameter="t", lo=0.0, hi=1.0, steps=11)
     tp = next(t for t in res.tipping_points if t.what == "a_goes: equilibrium (nash)")
     below = detente.analyze(threshold_game(), parameters={"t": tp.lower})
     above = detente.analyze(threshold_game(), parameters={"t": tp.upper})
@@ -38,22 +38,22 @@ def test_verdicts_on_each_side_of_the_tipping_point_differ():
 
 
 def test_no_change_no_tipping_point():
-    res = sweep(threshold_game(), "t", 0.5, 1.0, steps=5)
+    res = sweep(threshold_game(), parameter="t", lo=0.5, hi=1.0, steps=5)
     assert res.tipping_points == []
     assert len(res.values) == 5
 
 
 def test_focus_states_are_watched():
-    res = sweep(threshold_game(), "t", 0.0, 1.0, steps=5, focus_states=[1])
+    res = sweep(threshold_game(), parameter="t", lo=0.0, hi=1.0, steps=5, focus_states=[1])
     keys = {t.what for t in res.tipping_points}
     assert "state 1: stable for a (nash)" in keys
 
 
 def test_bad_requests_are_clear_errors():
     with pytest.raises(DetenteError, match="unknown parameter 'nope'"):
-        sweep(threshold_game(), "nope", 0, 1)
+        sweep(threshold_game(), parameter="nope", lo=0, hi=1)
     with pytest.raises(DetenteError, match="LO < HI"):
-        sweep(threshold_game(), "t", 1, 0)
+        sweep(threshold_game(), parameter="t", lo=1, hi=0)
     with pytest.raises(DetenteError, match="NAME=LO:HI:STEPS"):
         parse_range("t0:1")
     with pytest.raises(DetenteError, match="must be numbers"):
@@ -64,7 +64,7 @@ def test_bad_requests_are_clear_errors():
 def test_sweep_to_dict_is_json_ready():
     import json
 
-    res = sweep(threshold_game(), "t", 0.0, 1.0, steps=3)
+    res = sweep(threshold_game(), parameter="t", lo=0.0, hi=1.0, steps=3)
     data = json.loads(json.dumps(res.to_dict()))
     assert data["tipping_points"] and {"parameter", "value"} <= set(data["tipping_points"][0])
     assert np.allclose(data["values"], [0, 0.5, 1])
@@ -79,7 +79,7 @@ def two_thresholds() -> Conflict:
 
 
 def test_an_answer_that_changes_twice_inside_one_grid_interval():
-    res = sweep(two_thresholds(), "t", 0.0, 1.0, steps=2, precision=1e-6, concepts=["nash"])
+    res = sweep(two_thresholds(), parameter="t", lo=0.0, hi=1.0, steps=2, precision=1e-6, concepts=["nash"])
     eq = [t for t in res.tipping_points if t.what == "equilibria[nash]"]
     # both changes, each with what it really changes from and to
     assert [(round(t.value, 4), t.before, t.after) for t in eq] == [(0.3, (1,), (2,)), (0.35, (2,), (4,))]
@@ -87,8 +87,8 @@ def test_an_answer_that_changes_twice_inside_one_grid_interval():
     only_a = [t for t in res.tipping_points if t.what == "only_a: equilibrium (nash)"]
     assert [(round(t.value, 4), t.before, t.after) for t in only_a] == [(0.3, False, True), (0.35, True, False)]
     for t in eq + only_a:
-        below = detente.analyze(two_thresholds(), ["nash"], {"t": t.lower})
-        above = detente.analyze(two_thresholds(), ["nash"], {"t": t.upper})
+        below = detente.analyze(two_thresholds(), concepts=["nash"], parameters={"t": t.lower})
+        above = detente.analyze(two_thresholds(), concepts=["nash"], parameters={"t": t.upper})
         if t.what.startswith("equilibria"):
             assert tuple(below.equilibria["nash"]) == t.before and tuple(above.equilibria["nash"]) == t.after
         else:
@@ -98,9 +98,9 @@ def test_an_answer_that_changes_twice_inside_one_grid_interval():
 
 def test_sweep_series_match_single_analyses_on_the_flagship():
     c = detente.load("examples/ukraine-ceasefire.yaml")
-    res = sweep(c, "lambda_r", 0.0, 0.3, steps=7, concepts=["nash", "seq"], focus_states=[1])
+    res = sweep(c, parameter="lambda_r", lo=0.0, hi=0.3, steps=7, concepts=["nash", "seq"], focus_states=[1])
     for x, sig in zip(res.values, res.signatures):
-        one = detente.analyze(c, ["nash", "seq"], {"lambda_r": x})
+        one = detente.analyze(c, concepts=["nash", "seq"], parameters={"lambda_r": x})
         assert sig["equilibria[seq]"] == tuple(one.equilibria["seq"])
         assert sig["ceasefire: stable for russia (seq)"] == bool(one.outcome("ceasefire")["stable_for"]["seq"]["russia"])
         assert sig["state 1: stable for us (nash)"] == one.is_stable(1, "us", "nash")

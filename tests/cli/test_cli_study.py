@@ -36,7 +36,7 @@ def test_montecarlo_shares_equal_single_analyses(invoke, payoff_file):
     from detente.analysis.montecarlo import monte_carlo, parse_distribution, watched_questions
 
     conflict = detente.load(payoff_file)
-    res = monte_carlo(conflict, {"t": parse_distribution("normal:0:1")}, n=300, seed=9)
+    res = monte_carlo(conflict, distributions={"t": parse_distribution("normal:0:1")}, n=300, seed=9)
     qs = watched_questions(conflict, ["nash", "gmr", "smr", "seq"])
     one = study_one_at_a_time(conflict, {"t": res.samples["t"]}, qs)
     assert {q.key: int(c) for q, c in zip(qs, one.sum(axis=0))} == res.counts

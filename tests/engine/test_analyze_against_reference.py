@@ -177,9 +177,9 @@ def check(d: Drawn, concepts) -> None:
     feasible_codes = np.flatnonzero(d.feasible)
     if feasible_codes.size == 0:
         with pytest.raises(ModelError):
-            detente.analyze(d.conflict, concepts)
+            detente.analyze(d.conflict, concepts=concepts)
         return
-    result = detente.analyze(d.conflict, concepts)
+    result = detente.analyze(d.conflict, concepts=concepts)
     m = feasible_codes.size
     assert result.n_states == m
     for t in range(m):                                   # literature numbering

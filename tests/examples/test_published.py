@@ -88,7 +88,7 @@ def test_prisoners_dilemma_numbering_follows_the_literature():
 
 
 def test_chicken():
-    result = detente.analyze(load("chicken.yaml"), ALL)
+    result = detente.analyze(load("chicken.yaml"), concepts=ALL)
     eq = result.equilibria
     assert eq["nash"] == [2, 3]
     assert eq["gmr"] == [2, 3, 4] and eq["smr"] == [2, 3, 4]
@@ -202,7 +202,7 @@ def test_elmira_story_from_status_quo_to_history(elmira_graph):
 # -- four decision makers ---------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def river():
-    return detente.analyze(load("river-basin.yaml"), ALL)
+    return detente.analyze(load("river-basin.yaml"), concepts=ALL)
 
 
 def test_river_basin_matches_brute_force(river):

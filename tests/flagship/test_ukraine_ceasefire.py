@@ -59,7 +59,7 @@ def test_credible_commitment_makes_russia_accept(conflict, focal):
 def test_tipping_point_matches_the_closed_form_threshold(conflict, focal):
     p = conflict.parameters
     expected = threshold_belief(p["deal_x"], p["delta"], p["g_r"], p["k_r"], p["y_w"])
-    res = sweep(conflict, "lambda_r", 0.0, 0.3, steps=31, precision=1e-6, focus_states=[focal])
+    res = sweep(conflict, parameter="lambda_r", lo=0.0, hi=0.3, steps=31, precision=1e-6, focus_states=[focal])
     tp = next(t for t in res.tipping_points if t.what == f"state {focal}: stable for russia (seq)")
     assert tp.before is True and tp.after is False
     assert abs(tp.value - expected) < 1e-5

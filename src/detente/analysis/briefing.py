@@ -16,7 +16,7 @@ Everything comes from the engine; this module only selects and arranges.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,7 +24,8 @@ import numpy as np
 
 from ..errors import ModelError
 from ..model import Conflict
-from .equilibria import DEFAULT_CONCEPTS, Analysis, analyze, verdict_to_dict
+from .common import DEFAULT_CONCEPTS, Progress
+from .equilibria import Analysis, analyze, verdict_to_dict
 from .sweep import SweepResult, sweep
 
 
@@ -50,6 +51,22 @@ class Briefing:
     views: list[PerspectiveView]
     hypergame: Any = None
     sweeps: list[SweepResult] = field(default_factory=list)
+
+    @property
+    def equilibria(self) -> dict[str, list[int]]:
+        """The model's equilibria under each concept (the first view, the model as built)."""
+        return self.views[0].analysis.equilibria
+
+    def summary(self) -> str:
+        """Plain text: for each view, whether the outcome holds an equilibrium at the focal state."""
+        lines = [f"{self.conflict.name}: is '{self.outcome_name}' (state {self.focal_state}) stable?"]
+        for v in self.views:
+            held = [c for c, ok in v.focal_equilibrium.items() if ok]
+            verdict = f"an equilibrium under {', '.join(held)}" if held else "not an equilibrium"
+            lines.append(f"  {v.name}: {verdict}")
+        for s in self.sweeps:
+            lines += [f"  {t.describe()}" for t in s.tipping_points]
+        return "\n".join(lines)
 
     def to_dict(self) -> dict[str, Any]:
         base = self.views[0].analysis
@@ -93,14 +110,31 @@ def status_quo_state(analysis: Analysis) -> int | None:
     return int(states[0]) + 1 if len(states) else None
 
 
-def brief(conflict: Conflict, outcome: str | None = None, concepts: Iterable[str] = DEFAULT_CONCEPTS,
-          parameters: dict[str, float] | None = None, sweeps: bool = True,
-          progress: Callable[[str], None] | None = None) -> Briefing:
-    """Build the :class:`Briefing` for ``outcome`` (default: the scenario's first named outcome)."""
+def brief(conflict: Conflict, *, outcome: str | None = None, sweeps: bool = True,
+          concepts: Iterable[str] = DEFAULT_CONCEPTS, parameters: Mapping[str, float] | None = None,
+          progress: Progress | None = None) -> Briefing:
+    """Build the :class:`Briefing` for ``outcome`` (default: the scenario's first named outcome).
+
+    Every perspective, the hypergame (if the scenario has perceptions) and the scenario's sweeps
+    (unless ``sweeps`` is false) are analysed; ``progress(done, total)`` counts those steps.
+
+    >>> import detente
+    >>> b = brief(detente.examples.prisoners_dilemma(), outcome="mutual_cooperation", concepts=["nash"])
+    >>> b.focal_state, b.views[0].focal_equilibrium
+    (4, {'nash': False})
+    """
     concepts = list(concepts)
-    say = progress or (lambda _msg: None)
-    say("analysing the model")
-    base = analyze(conflict, concepts, parameters)
+    total = 1 + len(conflict.perspectives) + bool(conflict.perceptions) + (len(conflict.sweeps) if sweeps else 0)
+    done = 0
+
+    def step() -> None:
+        nonlocal done
+        done += 1
+        if progress is not None:
+            progress(done, total)
+
+    base = analyze(conflict, concepts=concepts, parameters=parameters)
+    step()
     if outcome is None:
         if not base.compiled.outcomes:
             raise ModelError("the scenario names no outcomes; add one under 'outcomes' or pass one",
@@ -111,24 +145,22 @@ def brief(conflict: Conflict, outcome: str | None = None, concepts: Iterable[str
     focal = focal_state(base, outcome, sq)
     views = [_view("model", conflict.description or "the model as built", base, outcome, focal)]
     for name, p in conflict.perspectives.items():
-        say(f"analysing perspective {name}")
-        views.append(_view(name, p.description, analyze(conflict, concepts, parameters, perspective=name),
-                           outcome, focal))
+        views.append(_view(name, p.description, analyze(conflict, concepts=concepts, parameters=parameters,
+                                                        perspective=name), outcome, focal))
+        step()
     hyper = None
     if conflict.perceptions:
-        say("analysing the hypergame")
-        try:
-            from .hypergame import analyze_hypergame
-        except ImportError:  # pragma: no cover
-            analyze_hypergame = None
-        if analyze_hypergame is not None:
-            hyper = analyze_hypergame(conflict, concepts, parameters=parameters)
+        from .hypergame import analyze_hypergame
+
+        hyper = analyze_hypergame(conflict, concepts=concepts, parameters=parameters)
+        step()
     results: list[SweepResult] = []
     if sweeps:
         for spec in conflict.sweeps:
-            say(f"sweeping {spec.parameter}")
-            results.append(sweep(conflict, spec.parameter, spec.lo, spec.hi, spec.steps, spec.precision,
-                                 concepts, spec.perspective, parameters, focus_states=[focal]))
+            results.append(sweep(conflict, parameter=spec.parameter, lo=spec.lo, hi=spec.hi, steps=spec.steps,
+                                 precision=spec.precision, focus_states=[focal], concepts=concepts,
+                                 parameters=parameters, perspective=spec.perspective))
+            step()
     return Briefing(conflict, outcome, focal, sq, concepts, views, hyper, results)
 
 

@@ -52,242 +52,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import combinations
 from typing import Any
 
 import numpy as np
 
 from ..engine.moves import OptionMoves
 from ..engine.reach import Reach
-from ..engine.stability import CONCEPT_LABELS, Game, normalize_concepts, stability
-from ..errors import DetenteError, ModelError, ModelTooLargeError
+from ..engine.stability import CONCEPT_LABELS, normalize_concepts, stability
+from ..errors import DetenteError, ModelError
+from ..engine.joint_reach import (arcs_of, check_matrix_size, legal_reach,
+                                  legal_reach_arcs, reach_matrix)
 from ..model import Conflict
-from .compile import Compiled, compile_conflict
+from .common import DEFAULT_CONCEPTS, as_compiled, coalition_list, coalition_names, dm_indices, state_list
+from .compile import Compiled
 
-DEFAULT_CONCEPTS = ("nash", "gmr", "smr", "seq")
 SEQUENTIAL_CONCEPTS = ("nash", "gmr", "smr", "seq")
-MAX_MATRIX_STATES = 4096
-"""Coalition analyses keep a few (states × states) boolean matrices; beyond this many states
-they refuse with a clear error rather than exhaust memory."""
-
-
-# -- shared helpers (also used by evolution, limited-move and inverse analysis) -------------------
-def as_compiled(obj: Conflict | Compiled | Any, parameters: Mapping[str, float] | None = None,
-                perspective: str | None = None) -> Compiled:
-    """A :class:`Compiled` conflict from a Conflict, a Compiled one, or an Analysis."""
-    from .equilibria import Analysis
-
-    if isinstance(obj, Analysis):
-        obj = obj.compiled
-    if isinstance(obj, Compiled):
-        if parameters or perspective:
-            raise DetenteError("parameters and perspective apply to a Conflict, not to an analysed one",
-                               field="parameters" if parameters else "perspective")
-        return obj
-    if isinstance(obj, Conflict):
-        base = obj.with_perspective(perspective) if perspective else obj
-        return compile_conflict(base, parameters)
-    raise DetenteError(f"expected a Conflict, a compiled conflict or an Analysis, got {type(obj).__name__}")
-
-
-def resolve_state(compiled: Compiled, spec: Any, where: str = "state") -> int:
-    """The one state (0-based) named by a number, a named outcome or a condition.
-
-    ``None`` means the conflict's declared status quo.
-    """
-    if spec is None:
-        spec = compiled.conflict.status_quo
-        where = "status_quo"
-        if spec is None:
-            raise ModelError("no state given and the conflict declares no status_quo", field="status_quo")
-    if isinstance(spec, str) and spec.strip().lstrip("-").isdigit():
-        spec = int(spec.strip())
-    idx = compiled.states_of(spec, where)
-    if idx.size == 0:
-        raise ModelError(f"{spec!r} names no feasible state", field=where)
-    if idx.size > 1:
-        shown = ", ".join(str(t + 1) for t in idx[:12].tolist()) + (" ..." if idx.size > 12 else "")
-        raise ModelError(f"{spec!r} names {idx.size} states ({shown}); give exactly one", field=where)
-    return int(idx[0])
-
-
-def resolve_states(compiled: Compiled, spec: Any, where: str = "state") -> np.ndarray:
-    """All states (0-based) named by a number, a list, a named outcome or a condition."""
-    if isinstance(spec, str) and spec.strip().isdigit():
-        spec = int(spec.strip())
-    idx = compiled.states_of(spec, where)
-    if idx.size == 0:
-        raise ModelError(f"{spec!r} names no feasible state", field=where)
-    return idx
-
-
-def dm_indices(compiled: Compiled, names: Iterable[str | int], where: str = "coalitions") -> tuple[int, ...]:
-    """Sorted DM indices for names (or indices); unknown names are a :class:`ModelError`."""
-    out: set[int] = set()
-    n = compiled.game.n_dms
-    for x in names:
-        if isinstance(x, (int, np.integer)) and not isinstance(x, bool):
-            if not 0 <= int(x) < n:
-                raise ModelError(f"decision maker index {x} out of range 0..{n - 1}", field=where)
-            out.add(int(x))
-        else:
-            try:
-                out.add(compiled.conflict.dm_index(str(x)))
-            except ModelError as exc:
-                raise ModelError(exc.reason, field=where) from None
-    return tuple(sorted(out))
-
-
-def coalition_list(compiled: Compiled, coalitions: Iterable[Iterable[str | int]] | None = None,
-                   min_size: int = 2, where: str = "coalitions") -> list[tuple[int, ...]]:
-    """Coalitions as sorted index tuples: the given ones, else the conflict's declared ones, else
-    every group of two or more DMs (``min_size`` is the smallest size accepted when coalitions
-    are named; the default never includes single DMs, whose stability is the usual one)."""
-    n = compiled.game.n_dms
-    if coalitions is None and compiled.conflict.coalitions:
-        coalitions = compiled.conflict.coalitions
-    if coalitions is None:
-        if n > 12:
-            raise ModelTooLargeError(f"{n} DMs give {2 ** n - n - 1} coalitions; name the coalitions to analyse",
-                                     field=where)
-        return [c for k in range(max(min_size, 2), n + 1) for c in combinations(range(n), k)]
-    out: list[tuple[int, ...]] = []
-    for k, members in enumerate(coalitions):
-        if isinstance(members, str):
-            raise ModelError("a coalition is a list of decision makers, not one name", field=f"{where}[{k}]")
-        h = dm_indices(compiled, members, f"{where}[{k}]")
-        if len(h) < min_size:
-            raise ModelError(f"a coalition needs at least {min_size} distinct decision makers",
-                             field=f"{where}[{k}]")
-        if h not in out:
-            out.append(h)
-    return out
-
-
-def coalition_names(compiled: Compiled, members: Sequence[int]) -> list[str]:
-    return [compiled.game.dm_names[i] for i in members]
-
-
-def _check_size(m: int, what: str) -> None:
-    if m > MAX_MATRIX_STATES:
-        raise ModelTooLargeError(f"{what} keeps (states × states) tables and is limited to "
-                                 f"{MAX_MATRIX_STATES} states; this model has {m}. Analyse a smaller "
-                                 f"model or name fewer options.", field="decision_makers")
-
-
-def adjacency(game: Game, j: int, improving: bool = False) -> np.ndarray:
-    """DM j's moves as an (m × m) boolean matrix A[s, q] (q ∈ R_j(s), or R_j^+(s) if improving)."""
-    m = game.n_states
-    A = np.zeros((m, m), dtype=bool)
-    for s in range(m):
-        A[s, game.moves.targets(j, s)] = True
-    if improving:
-        lev = game.levels[j]
-        A &= lev[None, :] > lev[:, None]
-    return A
-
-
-def arcs_of(game: Game, j: int, improving: bool = False) -> tuple[np.ndarray, np.ndarray]:
-    """DM j's moves as (from, to) index arrays (its UIs only, if ``improving``)."""
-    src, dst = [], []
-    for s in range(game.n_states):
-        t = np.asarray(game.moves.targets(j, s), dtype=np.int64)
-        src.append(np.full(t.size, s, dtype=np.int64))
-        dst.append(t)
-    a = np.concatenate(src) if src else np.zeros(0, np.int64)
-    b = np.concatenate(dst) if dst else np.zeros(0, np.int64)
-    if improving and a.size:
-        lev = game.levels[j]
-        keep = lev[b] > lev[a]
-        a, b = a[keep], b[keep]
-    return a, b
-
-
-def legal_reach_arcs(m: int, movers: Sequence[tuple[np.ndarray, np.ndarray]], packed: bool = False) -> np.ndarray:
-    """Reach[s, q]: q is reachable from s by a legal sequence of one or more moves, each a move of
-    one of the movers (``movers[k]`` its (from, to) arcs), no mover moving twice in succession.
-
-    The search runs over (state, last mover) pairs: strongly connected components of that graph
-    are condensed, and reachable sets (bit rows) are OR-ed in reverse topological order, so the
-    cost is about (pairs + arcs) × m / 8 bytes, for all start states at once. With ``packed``
-    the rows come back as bits (``np.packbits`` along axis 1) to save memory.
-    """
-    from scipy.sparse import coo_matrix
-    from scipy.sparse.csgraph import connected_components
-
-    k = len(movers)
-    out = np.zeros((m, m), dtype=bool)
-    if k == 0 or m == 0 or k == 1:
-        if k == 1:
-            a, b = movers[0]
-            out[a, b] = True
-        return np.packbits(out, axis=1) if packed else out
-    # pair node (q, j) = j * m + q: "at q, j moved last"; edges (s, l) -> (q, j) for each arc s->q of j, l != j
-    e_src, e_dst = [], []
-    for j, (a, b) in enumerate(movers):
-        for l in range(k):
-            if l != j and a.size:
-                e_src.append(l * m + a)
-                e_dst.append(j * m + b)
-    n_nodes = k * m
-    if e_src:
-        es, ed = np.concatenate(e_src), np.concatenate(e_dst)
-    else:
-        es = ed = np.zeros(0, np.int64)
-    graph = coo_matrix((np.ones(es.size, dtype=np.int8), (es, ed)), shape=(n_nodes, n_nodes)).tocsr()
-    n_comp, label = connected_components(graph, directed=True, connection="strong")
-    width = (m + 7) // 8
-    own = np.zeros((n_comp, m), dtype=bool)
-    own[label, np.tile(np.arange(m), k)] = True
-    bits = np.packbits(own, axis=1)                                   # (n_comp, width)
-    cs, cd = label[es], label[ed]
-    cross = cs != cd
-    cs, cd = cs[cross], cd[cross]
-    succ: list[list[int]] = [[] for _ in range(n_comp)]
-    indeg = np.zeros(n_comp, dtype=np.int64)
-    pairs = np.unique(np.stack([cs, cd], axis=1), axis=0) if cs.size else np.zeros((0, 2), np.int64)
-    for u, v in pairs.tolist():
-        succ[u].append(v)
-        indeg[v] += 1
-    order = []                                                        # Kahn: a topological order
-    stack = np.flatnonzero(indeg == 0).tolist()
-    indeg = indeg.copy()
-    while stack:
-        u = stack.pop()
-        order.append(u)
-        for v in succ[u]:
-            indeg[v] -= 1
-            if indeg[v] == 0:
-                stack.append(v)
-    for u in reversed(order):                                         # reach incl. own states
-        if succ[u]:
-            bits[u] |= np.bitwise_or.reduce(bits[succ[u]], axis=0)
-    # R(s) = union over first moves s -> q by j of reach_incl(label(q, j))
-    rows = np.zeros((m, width), dtype=np.uint8)
-    for j, (a, b) in enumerate(movers):
-        if not a.size:
-            continue
-        order_a = np.argsort(a, kind="stable")
-        a_s, comps = a[order_a], label[j * m + b[order_a]]
-        starts = np.flatnonzero(np.r_[True, a_s[1:] != a_s[:-1]])
-        rows[a_s[starts]] |= np.bitwise_or.reduceat(bits[comps], starts, axis=0)
-    return rows if packed else np.unpackbits(rows, axis=1, count=m).astype(bool)
-
-
-def legal_reach(adjs: Sequence[np.ndarray], m: int | None = None) -> np.ndarray:
-    """:func:`legal_reach_arcs` for movers given as (m × m) boolean move matrices; with no mover
-    (give ``m``, the number of states) nothing is reachable. With one mover this is its single
-    moves (R_{j} for H = {j})."""
-    if not adjs:
-        size = 0 if m is None else m
-        return np.zeros((size, size), dtype=bool)
-    size = adjs[0].shape[0]
-    return legal_reach_arcs(size, [tuple(np.nonzero(A)) for A in adjs])
-
-
-def reach_matrix(game: Game, members: Sequence[int], improving: bool = False) -> np.ndarray:
-    """R_H(s) (or R_H^+(s)) for every state s, as an (m × m) boolean matrix."""
-    return legal_reach_arcs(game.n_states, [arcs_of(game, j, improving) for j in members])
 
 
 def _strictly_better_all(levels: np.ndarray, members: Sequence[int]) -> np.ndarray:
@@ -478,7 +257,7 @@ def _index(compiled: Compiled, state: int) -> int:
     return int(state) - 1
 
 
-def coalition_stability(conflict: Conflict | Compiled | Any,
+def coalition_stability(conflict: Conflict | Compiled | Any, *,
                         coalitions: Iterable[Iterable[str | int]] | None = None,
                         concepts: Iterable[str] = DEFAULT_CONCEPTS,
                         parameters: Mapping[str, float] | None = None,
@@ -489,7 +268,7 @@ def coalition_stability(conflict: Conflict | Compiled | Any,
     group of two or more DMs. Singletons may be given too (they reproduce the usual concepts).
 
     >>> import detente
-    >>> res = coalition_stability(detente.examples.chicken(), [["a", "b"]], ["nash"])
+    >>> res = coalition_stability(detente.examples.chicken(), coalitions=[["a", "b"]], concepts=["nash"])
     >>> res.stable_states(["a", "b"], "nash")     # only mutual swerving has no joint improvement
     [2, 3, 4]
     """
@@ -501,7 +280,7 @@ def coalition_stability(conflict: Conflict | Compiled | Any,
         raise DetenteError(f"coalition analysis supports Nash, GMR, SMR and SEQ, not {names}", field="concepts")
     game = compiled.game
     m, n = game.n_states, game.n_dms
-    _check_size(m, "coalition analysis")
+    check_matrix_size(m, "coalition analysis")
     groups = coalition_list(compiled, coalitions, min_size=1)
     arcs = [arcs_of(game, j) for j in range(n)]
     arcs_plus = [arcs_of(game, j, improving=True) for j in range(n)] if "seq" in concepts else []
@@ -570,6 +349,12 @@ class MergedAnalysis:
                              field="structure")
         return (np.flatnonzero(self.stable[c][self.units.index(h)]) + 1).tolist()
 
+    def summary(self) -> str:
+        """Plain text: the blocks and the equilibria with blocks acting as single DMs."""
+        lines = [f"{self.compiled.conflict.name}, blocks acting as one: {'; '.join(self.unit_names)}"]
+        lines += [f"  {CONCEPT_LABELS[c]} equilibria: {state_list(eq)}" for c, eq in self.equilibria.items()]
+        return "\n".join(lines)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "conflict": self.compiled.conflict.name,
@@ -581,14 +366,14 @@ class MergedAnalysis:
         }
 
 
-def merged_analysis(conflict: Conflict | Compiled | Any, structure: Iterable[Iterable[str | int]],
+def merged_analysis(conflict: Conflict | Compiled | Any, *, structure: Iterable[Iterable[str | int]],
                     concepts: Iterable[str] = DEFAULT_CONCEPTS,
                     parameters: Mapping[str, float] | None = None,
                     perspective: str | None = None) -> MergedAnalysis:
     """Stability when each block of ``structure`` acts as one DM (DMs not named stay alone).
 
     >>> import detente
-    >>> res = merged_analysis(detente.examples.prisoners_dilemma(), [["alice", "bob"]])
+    >>> res = merged_analysis(detente.examples.prisoners_dilemma(), structure=[["alice", "bob"]])
     >>> res.equilibria["nash"]            # merged, only the Pareto-optimal states remain
     [2, 3, 4]
     """
@@ -601,7 +386,7 @@ def merged_analysis(conflict: Conflict | Compiled | Any, structure: Iterable[Ite
                            field="concepts")
     game = compiled.game
     m, n = game.n_states, game.n_dms
-    _check_size(m, "merged coalition analysis")
+    check_matrix_size(m, "merged coalition analysis")
     blocks = coalition_list(compiled, structure, min_size=1, where="structure")
     seen: set[int] = set()
     for k, b in enumerate(blocks):
@@ -640,6 +425,4 @@ def merged_analysis(conflict: Conflict | Compiled | Any, structure: Iterable[Ite
     return MergedAnalysis(compiled, concepts, units, stable)
 
 
-__all__ = ["coalition_stability", "CoalitionAnalysis", "merged_analysis", "MergedAnalysis", "legal_reach",
-           "legal_reach_arcs", "reach_matrix", "arcs_of", "adjacency", "as_compiled", "resolve_state",
-           "resolve_states", "coalition_list", "dm_indices"]
+__all__ = ["coalition_stability", "CoalitionAnalysis", "merged_analysis", "MergedAnalysis"]

@@ -19,9 +19,8 @@ from ..engine.stability import CONCEPT_LABELS, normalize_concepts, stability
 from ..engine.witness import Verdict, verdict
 from ..errors import DetenteError, ModelError
 from ..model import Conflict
+from .common import DEFAULT_CONCEPTS, Progress, state_list
 from .compile import Compiled, compile_conflict
-
-DEFAULT_CONCEPTS = ("nash", "gmr", "smr", "seq")
 
 
 @dataclass
@@ -55,8 +54,13 @@ class Analysis:
         """Concept -> state numbers stable for every DM."""
         return {c: (np.flatnonzero(self.stable[c].all(axis=0)) + 1).tolist() for c in self.concepts}
 
-    def stable_states(self, concept: str, dm: str) -> list[int]:
-        """State numbers stable for ``dm`` under ``concept``."""
+    def stable_states(self, dm: str, concept: str) -> list[int]:
+        """State numbers stable for ``dm`` under ``concept``.
+
+        >>> import detente
+        >>> detente.analyze(detente.examples.prisoners_dilemma()).stable_states("alice", "nash")
+        [1, 3]
+        """
         c = normalize_concepts([concept])[0]
         i = self.conflict.dm_index(dm)
         return (np.flatnonzero(self.stable[c][i]) + 1).tolist()
@@ -134,6 +138,21 @@ class Analysis:
         return explain_state(self, state)
 
     # -- views ------------------------------------------------------------------------------
+    def summary(self) -> str:
+        """A few lines of plain text: the model's size and the equilibria under each concept.
+
+        >>> import detente
+        >>> print(detente.analyze(detente.examples.prisoners_dilemma(), concepts=["nash", "seq"]).summary())
+        Prisoner's Dilemma: 4 states, 2 decision makers (alice, bob)
+          Nash equilibria: 1
+          SEQ equilibria: 1, 4
+        """
+        view = f" (perspective {self.perspective})" if self.perspective else ""
+        lines = [f"{self.conflict.name}{view}: {self.n_states} states, {len(self.dm_names)} decision makers "
+                 f"({', '.join(self.dm_names)})"]
+        lines += [f"  {CONCEPT_LABELS[c]} equilibria: {state_list(eq)}" for c, eq in self.equilibria.items()]
+        return "\n".join(lines)
+
     def to_frame(self):
         """A pandas DataFrame: one row per state; option columns, then ``<concept>:<dm>`` and
         ``<concept>:eq`` stability columns."""
@@ -210,14 +229,33 @@ def verdict_to_dict(v: Verdict, dm_names: list[str]) -> dict[str, Any]:
     }
 
 
-def analyze(conflict: Conflict, concepts: Iterable[str] = DEFAULT_CONCEPTS,
+def analyze(conflict: Conflict, *, concepts: Iterable[str] = DEFAULT_CONCEPTS,
             parameters: Mapping[str, float] | None = None, perspective: str | None = None,
-            progress: Callable[[int, int], None] | None = None) -> Analysis:
+            progress: Progress | None = None) -> Analysis:
     """Analyse the stability of every state of ``conflict`` for every DM.
 
-    ``concepts``: any of "nash", "gmr", "smr", "seq", "sim", "seqsim"; ``parameters`` override
-    the scenario's named parameters; ``perspective`` analyses the conflict as a named
-    perspective sees it.
+    Parameters
+    ----------
+    conflict : Conflict
+        The model (from :func:`detente.load` or built in code).
+    concepts : iterable of str, optional
+        Any of "nash", "gmr", "smr", "seq", "sim", "seqsim" (default: Nash, GMR, SMR, SEQ).
+    parameters : mapping, optional
+        Values replacing the scenario's named parameters.
+    perspective : str, optional
+        Analyse the conflict as this named perspective sees it.
+    progress : callable, optional
+        Called as ``progress(done, total)`` while feasible states are enumerated.
+
+    Returns
+    -------
+    Analysis
+
+    Examples
+    --------
+    >>> import detente
+    >>> analyze(detente.examples.prisoners_dilemma(), concepts=["nash", "seq"]).equilibria
+    {'nash': [1], 'seq': [1, 4]}
     """
     concepts = normalize_concepts(concepts)
     base = conflict.with_perspective(perspective) if perspective else conflict

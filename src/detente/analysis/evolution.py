@@ -43,14 +43,13 @@ from ..engine.reach import Reach
 from ..engine.stability import CONCEPT_LABELS, normalize_concepts, stability
 from ..errors import DetenteError
 from ..model import Conflict
-from .coalitions import (MAX_MATRIX_STATES, arcs_of, as_compiled, coalition_list, coalition_names,
-                         legal_reach_arcs, resolve_state)
+from ..engine.joint_reach import MAX_MATRIX_STATES, arcs_of, legal_reach_arcs
+from .common import DEFAULT_CONCEPTS, as_compiled, coalition_list, coalition_names, resolve_state
 from .compile import Compiled
 
 MODES = ("moves", "improvements", "coalitional")
 MODE_LABELS = {"moves": "unilateral moves", "improvements": "unilateral improvements",
                "coalitional": "unilateral and coalitional improvements"}
-DEFAULT_CONCEPTS = ("nash", "gmr", "smr", "seq")
 
 
 @dataclass
@@ -184,8 +183,8 @@ class Evolution:
         return "\n".join(lines)
 
 
-def evolve(conflict: Conflict | Compiled | Any, status_quo: Any = None, modes: Iterable[str] = MODES,
-           concepts: Iterable[str] = DEFAULT_CONCEPTS, coalitions: Iterable[Iterable[str]] | None = None,
+def evolve(conflict: Conflict | Compiled | Any, *, status_quo: Any = None, modes: Iterable[str] = MODES,
+           coalitions: Iterable[Iterable[str]] | None = None, concepts: Iterable[str] = DEFAULT_CONCEPTS,
            parameters: Mapping[str, float] | None = None, perspective: str | None = None) -> Evolution:
     """Trace the conflict's evolution from ``status_quo`` (a state number, named outcome or
     condition naming one state; default: the conflict's declared status quo).

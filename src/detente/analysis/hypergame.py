@@ -45,7 +45,7 @@ own perceived game (Takahashi, Fraser & Hipel 1984).
 ...                   Prioritization(["defender.retaliate iff challenger.advance", "not challenger.advance"])),
 ... ], perceptions={"challenger": Perception("challenger",
 ...                 preferences={"defender": Prioritization(["not defender.retaliate"])})})
->>> h = analyze_hypergame(deterrence, ["seq"])
+>>> h = analyze_hypergame(deterrence, concepts=["seq"])
 >>> [(o["states"], o["label"]) for o in h.outcomes]      # it advances; the defender retaliates
 [([2], 'unsteady')]
 """
@@ -442,8 +442,8 @@ def _moves_text(analysis: Analysis, s: int, q: int) -> str:
 
 
 # -- the analysis ----------------------------------------------------------------------------
-def analyze_hypergame(conflict: Conflict, concepts: Iterable[str] = DEFAULT_CONCEPTS,
-                      concept_for_choice: str = "seq",
+def analyze_hypergame(conflict: Conflict, *, concept_for_choice: str = "seq",
+                      concepts: Iterable[str] = DEFAULT_CONCEPTS,
                       parameters: Mapping[str, float] | None = None) -> HypergameAnalysis:
     """First- and second-level hypergame analysis of ``conflict`` using its ``perceptions``.
 
@@ -453,7 +453,7 @@ def analyze_hypergame(conflict: Conflict, concepts: Iterable[str] = DEFAULT_CONC
 
     >>> import detente
     >>> pd = detente.examples.prisoners_dilemma()
-    >>> h = analyze_hypergame(pd, ["nash"], "nash")      # no perceptions: everyone sees the truth
+    >>> h = analyze_hypergame(pd, concepts=["nash"], concept_for_choice="nash")      # no perceptions: everyone sees the truth
     >>> h.outcomes[0]["states"], h.outcomes[0]["label"]
     ([1], 'steady')
     """

@@ -52,7 +52,7 @@ so ``optimal`` is True only when the answer meets the lower bound.
 Every answer carries ``verified``: the changed conflict re-analysed with :func:`analyze`.
 
 >>> import detente
->>> inv = inverse(detente.examples.prisoners_dilemma(), 4, "nash")   # make cooperation Nash
+>>> inv = inverse(detente.examples.prisoners_dilemma(), state=4, concept="nash")   # make cooperation Nash
 >>> inv.verified, inv.distance, inv.changes["alice"].at_least_as_good_as
 (True, 2, 3)
 """
@@ -70,7 +70,7 @@ from ..engine.reach import Reach
 from ..engine.stability import CONCEPT_LABELS, Game, normalize_concepts, stable_for
 from ..errors import DetenteError
 from ..model import Conflict, Ranking
-from .coalitions import as_compiled, dm_indices, resolve_states
+from .common import as_compiled, dm_indices, resolve_states
 from .compile import Compiled
 
 INVERSE_CONCEPTS = ("nash", "gmr", "smr", "seq")
@@ -351,9 +351,9 @@ def _fast_height(game: Game, i: int, t: int, concept: str, levels: np.ndarray) -
 
 
 # -- the driver ------------------------------------------------------------------------------------
-def inverse(conflict: Conflict | Compiled | Any, state: Any, concept: str = "gmr",
-            dms: Iterable[str] | None = None, parameters: Mapping[str, float] | None = None,
-            perspective: str | None = None, max_evaluations: int = DEFAULT_MAX_EVALUATIONS) -> InverseResult:
+def inverse(conflict: Conflict | Compiled | Any, *, state: Any, concept: str = "gmr",
+            dms: Iterable[str] | None = None, max_evaluations: int = DEFAULT_MAX_EVALUATIONS,
+            parameters: Mapping[str, float] | None = None, perspective: str | None = None) -> InverseResult:
     """Find the preference conditions and a smallest preference change making ``state`` (a state
     number, a named outcome or a condition) an equilibrium under ``concept`` (Nash, GMR, SMR or
     SEQ). Only the DMs in ``dms`` (default: all) may change their preferences. For an outcome
@@ -472,7 +472,7 @@ def _ranking_to_levels(ranking: Ranking, m: int) -> np.ndarray:
 def _verify(conflict: Conflict, state: int, concept: str) -> bool:
     from .equilibria import analyze
 
-    return state in analyze(conflict, [concept]).equilibria[concept]
+    return state in analyze(conflict, concepts=[concept]).equilibria[concept]
 
 
 def _seq_search(game: Game, t: int, free: set[int], max_evaluations: int, max_rounds: int = 20):

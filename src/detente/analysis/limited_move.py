@@ -32,7 +32,7 @@ non-myopic verdict is then exact: s is NM stable for i iff G_h(i, s) = s at ever
 >>> import detente
 >>> lm = limited_move(detente.examples.prisoners_dilemma(), horizons=[1, 2, 3])
 >>> lm.equilibria        # mutual cooperation becomes stable once each looks two moves ahead
-{1: [1], 2: [1, 4], 3: [1, 4]}
+{'L1': [1], 'L2': [1, 4], 'L3': [1, 4], 'nonmyopic': [1, 4]}
 >>> lm.nonmyopic_equilibria
 [1, 4]
 """
@@ -47,7 +47,7 @@ import numpy as np
 
 from ..errors import DetenteError
 from ..model import Conflict
-from .coalitions import as_compiled, dm_indices, resolve_state
+from .common import as_compiled, dm_indices, resolve_state
 from .compile import Compiled
 
 DEFAULT_MAX_HORIZON = 2000
@@ -79,9 +79,19 @@ class LimitedMove:
         return {h: self.anticipated[h] == np.arange(m)[None, :] for h in self.horizons}
 
     @property
-    def equilibria(self) -> dict[int, list[int]]:
-        """{h: L_h equilibria (1-based)}."""
-        return {h: (np.flatnonzero(st.all(axis=0)) + 1).tolist() for h, st in self.stable.items()}
+    def equilibria(self) -> dict[str, list[int]]:
+        """{"L1": L_1 equilibria, "L2": ..., "nonmyopic": ...} (1-based), keyed like every other
+        result's equilibria: by the stability notion (here the horizon)."""
+        out = {f"L{h}": (np.flatnonzero(st.all(axis=0)) + 1).tolist() for h, st in self.stable.items()}
+        if self.nonmyopic is not None:
+            out["nonmyopic"] = (np.flatnonzero(self.nonmyopic.all(axis=0)) + 1).tolist()
+        return out
+
+    def summary(self) -> str:
+        """Plain text: the L_h and non-myopic equilibria."""
+        lines = [f"{self.compiled.conflict.name}: limited-move stability ({', '.join(self.dm_names)})"]
+        lines += [f"  {k} equilibria: {', '.join(map(str, eq)) or 'none'}" for k, eq in self.equilibria.items()]
+        return "\n".join(lines)
 
     @property
     def nonmyopic_equilibria(self) -> list[int] | None:
@@ -125,7 +135,7 @@ class LimitedMove:
             "conflict": self.compiled.conflict.name,
             "decision_makers": self.dm_names,
             "horizons": list(self.horizons),
-            "equilibria": {str(h): eq for h, eq in self.equilibria.items()},
+            "equilibria": self.equilibria,
             "stability": {str(h): {dm: (np.flatnonzero(st[i]) + 1).tolist() for i, dm in enumerate(self.dm_names)}
                           for h, st in self.stable.items()},
             "anticipated": {str(h): {dm: (self.anticipated[h][i] + 1).tolist() for i, dm in enumerate(self.dm_names)}
@@ -188,7 +198,7 @@ def _step(levels: np.ndarray, arcs, prev: np.ndarray, h: int, names: list[str],
     return G, choice
 
 
-def limited_move(conflict: Conflict | Compiled | Any, horizons: Iterable[int] | int = (1, 2, 3, 4),
+def limited_move(conflict: Conflict | Compiled | Any, *, horizons: Iterable[int] | int = (1, 2, 3, 4),
                  nonmyopic: bool = True, max_horizon: int = DEFAULT_MAX_HORIZON,
                  parameters: Mapping[str, float] | None = None, perspective: str | None = None) -> LimitedMove:
     """L_h stability for each horizon in ``horizons`` (an int h means 1..h) and, with

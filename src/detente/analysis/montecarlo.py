@@ -17,7 +17,7 @@ of draws run there. The result does not depend on where or in what chunks it ran
 ...     DecisionMaker("a", [Option("go", "a")], Payoff("a.go * (t - 0.5)")),
 ...     DecisionMaker("b", [Option("go", "b")], Payoff("0")),
 ... ], parameters={"t": 0.0}, outcomes={"a_goes": "a.go"})
->>> res = monte_carlo(c, {"t": parse_distribution("uniform:0:1")}, n=400, seed=1)
+>>> res = monte_carlo(c, distributions={"t": parse_distribution("uniform:0:1")}, n=400, seed=1)
 >>> 0.4 < res.share("a_goes: equilibrium (nash)") < 0.6
 True
 """
@@ -173,6 +173,12 @@ class MonteCarloResult:
         """The ``k`` parameters that move the answers most (see ``influence``)."""
         return sorted(self.influence, key=lambda p: (-self.influence[p], p))[:k]
 
+    def summary(self) -> str:
+        """Plain text: the share of samples in which each watched answer held."""
+        lines = [f"Monte Carlo over {', '.join(self.parameters)}: {self.n} samples"]
+        lines += [f"  {k}: {v / self.n:.1%}" for k, v in self.counts.items()]
+        return "\n".join(lines)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "n": self.n,
@@ -218,12 +224,12 @@ def _ranks(x: np.ndarray) -> np.ndarray:
     return ranks
 
 
-def monte_carlo(conflict: Conflict, distributions: Mapping[str, Distribution], n: int = 1000,
-                seed: int = 0, concepts: Iterable[str] = DEFAULT_CONCEPTS, perspective: str | None = None,
-                parameters: Mapping[str, float] | None = None, focus_states: Iterable[int] = (),
-                scheduler: str = "local", client: Any = None, npartitions: int | None = None,
-                progress: Callable[[int, int], None] | None = None,
-                chunk_size: int | None = None) -> MonteCarloResult:
+def monte_carlo(conflict: Conflict, *, distributions: Mapping[str, Distribution], n: int = 1000,
+                seed: int = 0, focus_states: Iterable[int] = (), scheduler: str = "local", client: Any = None,
+                npartitions: int | None = None, chunk_size: int | None = None,
+                concepts: Iterable[str] = DEFAULT_CONCEPTS, parameters: Mapping[str, float] | None = None,
+                perspective: str | None = None,
+                progress: Callable[[int, int], None] | None = None) -> MonteCarloResult:
     """Analyse ``n`` parameter draws and count how often each answer holds.
 
     ``scheduler``: "local" (this process, batched) or "dask" (chunks of draws on Dask workers:
@@ -236,7 +242,7 @@ def monte_carlo(conflict: Conflict, distributions: Mapping[str, Distribution], n
     ...     DecisionMaker("a", [Option("go", "a")], Payoff("a.go * (t - 0.5)")),
     ...     DecisionMaker("b", [Option("go", "b")], Payoff("0")),
     ... ], parameters={"t": 0.0}, outcomes={"a_goes": "a.go"})
-    >>> res = monte_carlo(c, {"t": parse_distribution("uniform:0:1")}, n=1000, seed=1)
+    >>> res = monte_carlo(c, distributions={"t": parse_distribution("uniform:0:1")}, n=1000, seed=1)
     >>> lo, hi = res.interval("a_goes: equilibrium (nash)")
     >>> lo < 0.5 < hi
     True

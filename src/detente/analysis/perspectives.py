@@ -16,8 +16,8 @@ same concepts, then lists the differences an analyst asks about:
 >>> pd = detente.examples.prisoners_dilemma()
 >>> pd.perspectives["trusting"] = Perspective("trusting",
 ...     preferences={"bob": Prioritization(["alice.cooperate", "bob.cooperate"])})
->>> cmp = analyze_perspectives(pd, ["nash"])
->>> cmp.equilibria()["model"]["nash"], cmp.equilibria()["trusting"]["nash"]
+>>> cmp = analyze_perspectives(pd, concepts=["nash"])
+>>> cmp.equilibria_by_view()["model"]["nash"], cmp.equilibria_by_view()["trusting"]["nash"]
 ([1], [3])
 >>> cmp.differences()["states"][0]["dm"]
 'bob'
@@ -64,7 +64,12 @@ class PerspectiveComparison:
         """The named perspectives only."""
         return [n for n in self.analyses if n != self.base_name]
 
-    def equilibria(self) -> dict[str, dict[str, list[int]]]:
+    @property
+    def equilibria(self) -> dict[str, list[int]]:
+        """{concept: equilibrium state numbers} of the model as built (the base view)."""
+        return self.analyses[self.base_name].equilibria
+
+    def equilibria_by_view(self) -> dict[str, dict[str, list[int]]]:
         """{view: {concept: equilibrium state numbers}}."""
         return {name: a.equilibria for name, a in self.analyses.items()}
 
@@ -223,7 +228,7 @@ def verdict_reason(analysis: Analysis, state: int, dm: str, concept: str) -> str
     """One sentence: why ``state`` is (un)stable for ``dm`` under ``concept`` in ``analysis``.
 
     >>> import detente
-    >>> a = detente.analyze(detente.examples.prisoners_dilemma(), ["nash"])
+    >>> a = detente.analyze(detente.examples.prisoners_dilemma(), concepts=["nash"])
     >>> verdict_reason(a, 4, "alice", "nash")
     'unstable: it can move to state 3 (alice.cooperate Y→N) and nothing stops it'
     """
@@ -268,7 +273,7 @@ def perspective_changes(conflict: Conflict, name: str) -> dict[str, Any]:
     return {"parameters": params, "preferences": [conflict.dm(d).name for d in p.preferences]}
 
 
-def analyze_perspectives(conflict: Conflict, concepts: Iterable[str] = DEFAULT_CONCEPTS,
+def analyze_perspectives(conflict: Conflict, *, concepts: Iterable[str] = DEFAULT_CONCEPTS,
                          parameters: Mapping[str, float] | None = None) -> PerspectiveComparison:
     """Analyse the model and every named perspective of ``conflict`` with the same ``concepts``.
 
@@ -276,12 +281,12 @@ def analyze_perspectives(conflict: Conflict, concepts: Iterable[str] = DEFAULT_C
     """
     concepts = normalize_concepts(concepts)
     base_name = "base" if "model" in conflict.perspectives else "model"
-    analyses: dict[str, Analysis] = {base_name: analyze(conflict, concepts, parameters)}
+    analyses: dict[str, Analysis] = {base_name: analyze(conflict, concepts=concepts, parameters=parameters)}
     descriptions = {base_name: (conflict.description or "the model as built").strip()}
     changes: dict[str, dict[str, Any]] = {base_name: {}}
     for name, p in conflict.perspectives.items():
         try:
-            analyses[name] = analyze(conflict, concepts, parameters, perspective=name)
+            analyses[name] = analyze(conflict, concepts=concepts, parameters=parameters, perspective=name)
             changes[name] = perspective_changes(conflict, name)
         except DetenteError as exc:
             if not exc.field:

@@ -604,7 +604,7 @@ def study_one_at_a_time(conflict: Conflict, samples: Mapping[str, np.ndarray], q
     out = np.zeros((n, len(questions)), dtype=bool)
     for k in range(n):
         values = {**fixed, **{name: float(v[k]) for name, v in cols.items()}}
-        res = analyze(base, concepts, values)
+        res = analyze(base, concepts=concepts, parameters=values)
         out[k] = [answer(res, q) for q in questions]
         if progress:
             progress(k + 1, n)

@@ -21,7 +21,7 @@ Every round of bisection evaluates all midpoints of all open brackets in one bat
 ...     DecisionMaker("a", [Option("go", "a")], Payoff("a.go * (t - 0.5)")),
 ...     DecisionMaker("b", [Option("go", "b")], Payoff("b.go")),
 ... ], parameters={"t": 0.0}, outcomes={"a_goes": "a.go"})
->>> res = sweep(c, "t", 0.0, 1.0, steps=5, precision=1e-3)
+>>> res = sweep(c, parameter="t", lo=0.0, hi=1.0, steps=5, precision=1e-3)
 >>> round(res.tipping_points[0].value, 2)
 0.5
 """
@@ -93,6 +93,10 @@ class TippingPoint:
         return (f"{self.parameter} ≈ {self.value:.6g}: {self.what} changes from {show(self.before)} "
                 f"to {show(self.after)}")
 
+    def summary(self) -> str:
+        """The tipping point in one line (the same as :meth:`describe`)."""
+        return self.describe()
+
 
 @dataclass
 class SweepResult:
@@ -109,6 +113,15 @@ class SweepResult:
         """One watched answer along the grid (e.g. ``"ceasefire: stable for russia (seq)"``)."""
         return [s.get(key) for s in self.signatures]
 
+    def summary(self) -> str:
+        """Plain text: the grid and every tipping point found."""
+        view = f" (perspective {self.perspective})" if self.perspective else ""
+        lo, hi = (self.values[0], self.values[-1]) if self.values else (float("nan"), float("nan"))
+        lines = [f"Sweep of {self.parameter}{view} over [{lo:g}, {hi:g}], {len(self.values)} grid points: "
+                 f"{len(self.tipping_points)} tipping point(s)"]
+        lines += [f"  {t.describe()}" for t in self.tipping_points]
+        return "\n".join(lines)
+
     def to_dict(self) -> dict[str, Any]:
         keys = list(self.signatures[0]) if self.signatures else []
         return {
@@ -121,10 +134,10 @@ class SweepResult:
         }
 
 
-def sweep(conflict: Conflict, parameter: str, lo: float, hi: float, steps: int = 21,
-          precision: float | None = None, concepts: Iterable[str] = DEFAULT_CONCEPTS,
-          perspective: str | None = None, parameters: Mapping[str, float] | None = None,
-          progress: Callable[[int, int], None] | None = None, focus_states: Iterable[int] = ()) -> SweepResult:
+def sweep(conflict: Conflict, *, parameter: str, lo: float, hi: float, steps: int = 21,
+          precision: float | None = None, focus_states: Iterable[int] = (),
+          concepts: Iterable[str] = DEFAULT_CONCEPTS, parameters: Mapping[str, float] | None = None,
+          perspective: str | None = None, progress: Callable[[int, int], None] | None = None) -> SweepResult:
     """Analyse ``conflict`` for ``steps`` values of ``parameter`` from ``lo`` to ``hi`` and locate
     every tipping point to ``precision`` (default: a thousandth of the grid spacing).
 

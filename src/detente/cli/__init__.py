@@ -31,7 +31,7 @@ from typing import Annotated, Optional
 import typer
 from typer.core import TyperGroup
 
-from .. import __version__
+from .._version import __version__
 from .common import handle_errors
 
 

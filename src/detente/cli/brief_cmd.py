@@ -35,7 +35,8 @@ def brief(
     conflict = load_conflict(file)
     check_overrides(conflict, overrides)
     with busy("preparing the briefing"):
-        b = run_brief(conflict, outcome, check_concepts(concept), overrides, sweeps=not no_sweeps)
+        b = run_brief(conflict, outcome=outcome, sweeps=not no_sweeps, concepts=check_concepts(concept),
+                          parameters=overrides)
     if fmt == "json":
         print_json(b.to_dict())
         return

@@ -53,8 +53,8 @@ def coalitions(
     blocks = parse_groups(merge, "--merge")
     with busy("analysing coalitions"):
         try:
-            res = coalition_stability(analysis.compiled, groups, concepts)
-            merged = merged_analysis(analysis.compiled, blocks, concepts) if blocks else None
+            res = coalition_stability(analysis.compiled, coalitions=groups, concepts=concepts)
+            merged = merged_analysis(analysis.compiled, structure=blocks, concepts=concepts) if blocks else None
         except DetenteError as exc:
             field = {"coalitions": "--coalition", "structure": "--merge"}.get(str(exc.field).split("[")[0])
             if field:

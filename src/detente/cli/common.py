@@ -306,7 +306,7 @@ def run_analysis(conflict: "Conflict", concepts: Sequence[str] | None, overrides
     check_overrides(conflict, overrides)
     with busy(f"analysing {conflict.name or 'the conflict'}") as progress:
         try:
-            return detente.analyze(conflict, chosen, parameters=overrides, perspective=perspective,
+            return detente.analyze(conflict, concepts=chosen, parameters=overrides, perspective=perspective,
                                    progress=progress)
         except DetenteError as exc:
             raise exc.located(source=conflict.source) from None

@@ -97,7 +97,8 @@ def evolve(
         s0 = one_state(analysis, start, "--from")
     with busy("tracing the evolution"):
         try:
-            ev = run_evolve(analysis.compiled, s0, modes, analysis.concepts, parse_groups(coalition, "--coalition"))
+            ev = run_evolve(analysis.compiled, status_quo=s0, modes=modes,
+                            coalitions=parse_groups(coalition, "--coalition"), concepts=analysis.concepts)
         except DetenteError as exc:
             field = {"coalitions": "--coalition", "status_quo": "--from"}.get(str(exc.field).split("[")[0])
             if field == "--from" and start is None:  # the scenario's own status_quo: name the file

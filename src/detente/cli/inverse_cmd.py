@@ -52,7 +52,7 @@ def inverse(
         raise DetenteError(exc.reason, field="STATE") from None
     with busy("searching for preference changes"):
         try:
-            res = run_inverse(analysis.compiled, states, c, dm)
+            res = run_inverse(analysis.compiled, state=states, concept=c, dms=dm)
         except DetenteError as exc:
             if exc.field == "dms":
                 raise DetenteError(exc.reason, field="--dm") from None

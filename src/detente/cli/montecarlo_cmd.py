@@ -84,8 +84,9 @@ def montecarlo(
             raise DetenteError(f"cannot reach the Dask scheduler at {address}: {exc}", field="--address") from None
     try:
         with progress_bar("sampling", progress) as update:
-            res = monte_carlo(conflict, dists, samples, seed, check_concepts(concept), perspective, overrides,
-                              state or [], scheduler, client, progress=update)
+            res = monte_carlo(conflict, distributions=dists, n=samples, seed=seed, focus_states=state or [],
+                              scheduler=scheduler, client=client, concepts=check_concepts(concept),
+                              parameters=overrides, perspective=perspective, progress=update)
     except DetenteError as exc:
         raise exc.located(source=str(file)) from None
     finally:

@@ -56,7 +56,7 @@ def _comparison(conflict: "Conflict", concepts: list[str], parameters: dict[str,
     from ..analysis.perspectives import analyze_perspectives
 
     try:
-        return analyze_perspectives(conflict, concepts, parameters or None)
+        return analyze_perspectives(conflict, concepts=concepts, parameters=parameters or None)
     except DetenteError as exc:
         raise exc.located(source=conflict.source) from None
 
@@ -65,7 +65,8 @@ def _hypergame(conflict: "Conflict", concepts: list[str], parameters: dict[str, 
     from ..analysis.hypergame import analyze_hypergame
 
     try:
-        return analyze_hypergame(conflict, concepts, choice_concept(concepts), parameters or None)
+        return analyze_hypergame(conflict, concept_for_choice=choice_concept(concepts), concepts=concepts,
+                                 parameters=parameters or None)
     except DetenteError as exc:
         raise exc.located(source=conflict.source) from None
 

@@ -84,8 +84,9 @@ def sweep(
     concepts = check_concepts(concept)
     with progress_bar(f"sweeping {name}", progress) as update:
         try:
-            result = run_sweep(conflict, name, lo, hi, steps, precision, concepts, perspective, overrides,
-                               progress=update, focus_states=state or [])
+            result = run_sweep(conflict, parameter=name, lo=lo, hi=hi, steps=steps, precision=precision,
+                               focus_states=state or [], concepts=concepts, parameters=overrides,
+                               perspective=perspective, progress=update)
         except DetenteError as exc:
             raise exc.located(source=str(file)) from None
     plots: list[Path] = []

@@ -706,7 +706,7 @@ def _conflict_to_gmcr(conflict: Conflict, metadata: bool) -> dict:
             coalitions.append(list(g))
             emitted.update(g)
 
-    from .. import __version__
+    from .._version import __version__
 
     out: dict = {
         "options": [{"name": o.name, "permittedDirection": TO_DIRECTION[o.reversibility]} for o in opts],

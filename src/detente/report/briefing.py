@@ -116,7 +116,7 @@ def _sweep_sentence(b: "Briefing", s, dm: str) -> str:
         mid = (p.value + t.value) / 2
         from ..analysis.equilibria import analyze
 
-        a = analyze(b.conflict, b.concepts, {s.parameter: mid}, perspective=s.perspective)
+        a = analyze(b.conflict, concepts=b.concepts, parameters={s.parameter: mid}, perspective=s.perspective)
         v = a.verdict(b.focal_state, dm, c)
         deterred = [x for x in v.sanctions if x.sanction is not None]
         if v.stable and deterred:

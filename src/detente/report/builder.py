@@ -34,7 +34,7 @@ from typing import Any
 
 import numpy as np
 
-from .. import __version__
+from .._version import __version__
 from ..engine.stability import CONCEPT_LABELS, normalize_concepts
 from ..errors import DetenteError, ModelError
 from ..model import Conflict, Payoff, Prioritization, Ranking
@@ -526,7 +526,7 @@ def _perspectives(conflict: Conflict, concepts: list[str], overrides: Mapping[st
         notes.append("Perspectives: not available in this version.")
         return None
     try:
-        cmp = mod.analyze_perspectives(conflict, concepts, dict(overrides) or None)
+        cmp = mod.analyze_perspectives(conflict, concepts=concepts, parameters=dict(overrides) or None)
         diffs = cmp.difference_lines()
     except DetenteError as exc:
         notes.append(f"Perspectives could not be analysed: {exc}")
@@ -539,7 +539,7 @@ def _perspectives(conflict: Conflict, concepts: list[str], overrides: Mapping[st
         from .plots import figure_svg, perspectives_figure
 
         chart = figure_svg(perspectives_figure(cmp, concept), id_prefix="persp")
-    return PerspectivesSection(cmp.names, dict(cmp.descriptions), changes, cmp.equilibria(), outcomes, diffs, chart)
+    return PerspectivesSection(cmp.names, dict(cmp.descriptions), changes, cmp.equilibria_by_view(), outcomes, diffs, chart)
 
 
 def _hypergame(conflict: Conflict, concepts: list[str], overrides: Mapping[str, float], concept: str,
@@ -551,7 +551,8 @@ def _hypergame(conflict: Conflict, concepts: list[str], overrides: Mapping[str, 
         notes.append("Hypergame: not available in this version.")
         return None
     try:
-        h = mod.analyze_hypergame(conflict, concepts, concept, dict(overrides) or None)
+        h = mod.analyze_hypergame(conflict, concept_for_choice=concept, concepts=concepts,
+                                  parameters=dict(overrides) or None)
         data = h.to_dict()
         summary = h.summary().splitlines()
     except DetenteError as exc:
@@ -586,7 +587,7 @@ def _sweeps(conflict: Conflict, concepts: list[str], overrides: Mapping[str, flo
     for sp in specs:
         fixed = {k: v for k, v in overrides.items() if k != sp.parameter}
         try:
-            res = mod.sweep(conflict, sp.parameter, sp.lo, sp.hi, steps=sp.steps, precision=sp.precision,
+            res = mod.sweep(conflict, parameter=sp.parameter, lo=sp.lo, hi=sp.hi, steps=sp.steps, precision=sp.precision,
                             concepts=concepts, perspective=sp.perspective, parameters=fixed or None)
         except DetenteError as exc:
             notes.append(f"Sweep of {sp.parameter} could not be run: {exc}")
@@ -615,7 +616,7 @@ def build_report(conflict: Conflict, concepts: Iterable[str] = ("nash", "gmr", "
 
     concepts = normalize_concepts(concepts)
     overrides = dict(parameters or {})
-    analysis = analyze(conflict, concepts, overrides, perspective)
+    analysis = analyze(conflict, concepts=concepts, parameters=overrides, perspective=perspective)
     if graph_concept is None:
         graph_concept = "seq" if "seq" in concepts else concepts[0]
     else:

@@ -114,7 +114,8 @@ def create_app() -> FastAPI:
     def analyze(req: ScenarioRequest) -> dict[str, Any]:
         try:
             conflict = _conflict(req)
-            result = detente.analyze(conflict, req.concepts, req.parameters, req.perspective)
+            result = detente.analyze(conflict, concepts=req.concepts, parameters=req.parameters,
+                                     perspective=req.perspective)
             out = result.to_dict(include_witnesses=False)
             out["perspectives_available"] = list(conflict.perspectives)
             out["status_quo"] = _status_quo(result)
@@ -125,7 +126,8 @@ def create_app() -> FastAPI:
     @app.post("/api/explain")
     def explain(req: ExplainRequest) -> dict[str, Any]:
         try:
-            result = detente.analyze(_conflict(req), req.concepts, req.parameters, req.perspective)
+            result = detente.analyze(_conflict(req), concepts=req.concepts, parameters=req.parameters,
+                                     perspective=req.perspective)
             return {"state": result.state_info(req.state), "text": result.explain(req.state),
                     "witnesses": result.witnesses(req.state)}
         except DetenteError as exc:
@@ -137,8 +139,9 @@ def create_app() -> FastAPI:
         from detente.report.sweep_plot import sweep_svg
 
         try:
-            res = run_sweep(_conflict(req), req.parameter, req.lo, req.hi, req.steps, req.precision,
-                            req.concepts, req.perspective, req.parameters)
+            res = run_sweep(_conflict(req), parameter=req.parameter, lo=req.lo, hi=req.hi, steps=req.steps,
+                            precision=req.precision, concepts=req.concepts, parameters=req.parameters,
+                            perspective=req.perspective)
         except DetenteError as exc:
             raise _fail(exc) from None
         out = res.to_dict()
@@ -151,7 +154,7 @@ def create_app() -> FastAPI:
         from detente.report.briefing import briefing_text
 
         try:
-            b = run_brief(_conflict(req), None, req.concepts, req.parameters)
+            b = run_brief(_conflict(req), concepts=req.concepts, parameters=req.parameters)
         except DetenteError as exc:
             raise _fail(exc) from None
         return {"text": briefing_text(b), "briefing": b.to_dict()}
