@@ -95,28 +95,6 @@ def __getattr__(name: str) -> Any:
 def __dir__() -> list[str]:
     return sorted(set(globals()) | set(_LAZY))
 
-if TYPE_CHECKING:  # pragma: no cover
-    from . import examples
-    from .analysis.equilibria import Analysis, analyze
-
-_LAZY = {"analyze": ("detente.analysis.equilibria", "analyze"),
-         "Analysis": ("detente.analysis.equilibria", "Analysis"),
-         "examples": ("detente.examples", None)}
-
-
-def __getattr__(name: str):
-    """Import the analysis layer on first use, so that ``import detente`` (and the command line)
-    stays fast for commands that never need it."""
-    if name in _LAZY:
-        import importlib
-
-        module, attr = _LAZY[name]
-        value = importlib.import_module(module)
-        if attr is not None:
-            value = getattr(value, attr)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'detente' has no attribute {name!r}")
 
 
 def load(path: str | PathLike[str]) -> Conflict:

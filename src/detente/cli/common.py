@@ -451,7 +451,7 @@ def int_array_json(values: Any) -> str:
 
     >>> import numpy as np
     >>> int_array_json(np.array([0, 7, 10, -305, 123456789] * 20))[:30]
-    '[0, 7, 10, -305, 123456789, 0, '
+    '[0, 7, 10, -305, 123456789, 0,'
     """
     import numpy as np
 
