@@ -150,8 +150,10 @@ def payoff_conflict(n_options: int, seed: int = 7) -> Conflict:
 
 
 def weight_samples(conflict: Conflict, n: int, seed: int = 0) -> dict[str, np.ndarray]:
-    rng = np.random.default_rng(seed)
-    return {p: v * rng.uniform(0.6, 1.4, n) for p, v in conflict.parameters.items()}
+    """Every weight times a uniform(0.6, 1.4) draw; one stream per parameter, so the first k
+    rows are the same whatever n."""
+    return {p: v * np.random.default_rng([seed, i]).uniform(0.6, 1.4, n)
+            for i, (p, v) in enumerate(conflict.parameters.items())}
 
 
 def bench_dask(sizes: list[int], n_options: int) -> dict:
@@ -193,10 +195,12 @@ def bench_map(side: int, check: int) -> dict:
     dms = [d for d in ("russia", "ukraine") if d in conflict.dm_names]
     qs = [Question(c, outcome="ceasefire") for c in CONCEPTS] + [Question("seq", outcome="ceasefire", dm=d)
                                                                  for d in dms]
-    from detente.cli import app
+    import detente.cli as cli
 
-    has_map = any(getattr(cmd, "name", None) == "map" or getattr(cmd.callback, "__name__", "") == "map"
-                  for cmd in app.registered_commands)
+    if hasattr(cli, "load_all"):
+        cli.load_all()
+    has_map = "map" in getattr(cli, "COMMANDS", {}) or any(
+        getattr(cmd, "name", None) == "map" for cmd in cli.app.registered_commands)
     how = "study() on the grid"
     t = time.perf_counter()
     grid = study(conflict, {x: X.ravel(), y: Y.ravel()}, qs)
@@ -228,15 +232,16 @@ def bench_scaling(option_sizes: list[int], budget: float) -> list[dict]:
         detente.analyze(conflict, concepts=CONCEPTS)
         one = time.perf_counter() - t
         k = max(2, min(20, int(budget / 4 / max(one, 1e-6))))
-        s = weight_samples(conflict, k, seed=1)
+        n = max(8, min(20_000, int(budget / max(one, 1e-6))))
+        s = weight_samples(conflict, max(n, k), seed=1)
         t = time.perf_counter()
-        ref = study_one_at_a_time(conflict, s, qs)
+        ref = study_one_at_a_time(conflict, {p: v[:k] for p, v in s.items()}, qs)
         one = (time.perf_counter() - t) / k
         n = max(8, min(20_000, int(budget / max(one, 1e-6))))
-        s = weight_samples(conflict, n, seed=1)
+        s = weight_samples(conflict, max(n, k), seed=1)
         t = time.perf_counter()
         got = study(conflict, s, qs)
-        batch = (time.perf_counter() - t) / n
+        batch = (time.perf_counter() - t) / max(n, k)
         out.append({"options": n_opt, "states": m, "samples": n, "batch_rate": 1 / batch, "one_rate": 1 / one,
                     "ratio": one / batch, "identical": bool(np.array_equal(got[:k], ref))})
     return out

@@ -222,12 +222,57 @@ def _make_plan(base: Conflict, fixed: dict[str, float], inputs: list[str], rep: 
         pref = dm.preference
         if _preference_varies(pref, varying_names, overridden & varied):
             if isinstance(pref, Payoff):
-                varying.append((i, ("payoff", parse(pref.formula), dict(pref.parameters))))
+                classes = _state_classes(base, compiled, [pref.formula])
+                varying.append((i, ("payoff", parse(pref.formula), dict(pref.parameters), classes)))
             else:
-                varying.append((i, ("prioritization", [parse(t) for t in pref.statements])))  # type: ignore[union-attr]
+                statements = list(pref.statements)  # type: ignore[union-attr]
+                classes = _state_classes(base, compiled, statements)
+                varying.append((i, ("prioritization", [parse(t) for t in statements], classes)))
     return _Plan(base, compiled, dict(fixed), list(inputs), concepts,
                  _question_spec(compiled, base, questions), funcs_free_env, varied_defs, varying,
                  keep_equilibria=keep_equilibria)
+
+
+def _state_classes(base: Conflict, compiled: Compiled, texts: list[str]) -> tuple[np.ndarray, np.ndarray] | None:
+    """States that the expressions ``texts`` cannot tell apart, as (one representative state per
+    class, the class of every state), or None when that saves little.
+
+    An expression depends on the state only through the options it names, directly or through
+    the definitions it uses; states that agree on those options get the same value under every
+    parameter vector. Evaluating and ranking one state per class, then spreading the levels to
+    the class, gives exactly the levels of all states (equal values tie in any ranking).
+    """
+    if compiled.space is None:
+        return None
+    names: set[str] = set()
+    for text in texts:
+        try:
+            names |= {n.lower() for n in parse(text).names()}
+        except DetenteError:
+            return None
+    definitions = {k.lower(): v for k, v in base.definitions.items()}
+    seen: set[str] = set()
+    stack = list(names)
+    while stack:
+        name = stack.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        if name in definitions:
+            try:
+                stack.extend(n.lower() for n in parse(definitions[name]).names())
+            except DetenteError:
+                return None
+    options = {k.lower(): v for k, v in base.option_names().items()}
+    mask = 0
+    for name in seen:
+        if name in options:
+            mask |= 1 << options[name]
+    codes = compiled.space.codes
+    _, first, inverse = np.unique(codes & np.int64(mask), return_index=True, return_inverse=True)
+    if 2 * first.size > codes.size:
+        return None
+    return first.astype(np.int64), inverse.reshape(-1).astype(np.int64)
 
 
 # -- one chunk ----------------------------------------------------------------------------------
@@ -246,8 +291,14 @@ def _reference_levels(plan: _Plan, cols: Mapping[str, np.ndarray], row: int) -> 
     return compile_conflict(plan.conflict, _overrides(plan.fixed, plan.inputs, cols, row)).game.levels
 
 
-def _batch_env(plan: _Plan, params: Mapping[str, Any], funcs) -> dict[str, Any]:
-    env = dict(plan.base_env)
+def _batch_env(plan: _Plan, params: Mapping[str, Any], funcs, reps: np.ndarray | None = None) -> dict[str, Any]:
+    """Options, parameters (sampled ones as (c, 1) columns) and definitions; over the states
+    ``reps`` only when given."""
+    m = plan.compiled.n_states
+    if reps is None:
+        env = dict(plan.base_env)
+    else:
+        env = {k: (v[reps] if isinstance(v, np.ndarray) and v.shape == (m,) else v) for k, v in plan.base_env.items()}
     for k, v in params.items():
         env[k] = v.reshape(-1, 1) if isinstance(v, np.ndarray) else float(v)
     for name, node in plan.varied_definitions:
@@ -268,32 +319,36 @@ def _chunk_levels(plan: _Plan, cols: Mapping[str, np.ndarray]) -> np.ndarray:
             **{k: np.asarray(cols[k], dtype=np.float64) for k in plan.inputs}}
     try:
         params = _resolve(plan.conflict, full)
-        env = _batch_env(plan, params, funcs)
+        whole: dict[str, Any] | None = None
         for i, (kind, *rest) in plan.varying:
             where = f"decision_makers[{i}].preferences"
+            classes = rest[-1]
+            if classes is None:
+                if whole is None:
+                    whole = _batch_env(plan, params, funcs)
+                env, width = whole, m
+            else:
+                env, width = _batch_env(plan, params, funcs, classes[0]), classes[0].size
             if kind == "payoff":
-                node, local = rest
+                node, local, _ = rest
                 local_env = dict(env)
                 for k, v in local.items():
                     pv = params.get(k) if k in plan.inputs or k in plan.fixed else None
                     local_env[k] = pv.reshape(-1, 1) if isinstance(pv, np.ndarray) else (
                         float(pv) if pv is not None else float(v))
-                value = np.broadcast_to(np.asarray(evaluate(node, local_env, funcs), dtype=np.float64), (c, m))
-                levels[:, i] = payoff_levels(value, f"{where}.payoff")
+                value = np.broadcast_to(np.asarray(evaluate(node, local_env, funcs), dtype=np.float64), (c, width))
+                ranks = payoff_levels(value, f"{where}.payoff")
             else:
-                (nodes,) = rest
+                nodes, _ = rest
                 k = len(nodes)
-                if k == 0:
-                    levels[:, i] = 0
-                    continue
-                truths = [np.broadcast_to(as_mask_batch(evaluate(nd, env, funcs), where), (c, m)) for nd in nodes]
-                if k <= 62:
-                    score = np.zeros((c, m), dtype=np.int64)
-                    for j, t in enumerate(truths):
-                        score += t.astype(np.int64) << (k - 1 - j)
-                    levels[:, i] = rank_rows(score)
-                else:
+                if k > 62:
                     raise _NeedsReference()
+                score = np.zeros((c, width), dtype=np.int64)
+                for j, nd in enumerate(nodes):
+                    truth = np.broadcast_to(as_mask_batch(evaluate(nd, env, funcs), where), (c, width))
+                    score += truth.astype(np.int64) << (k - 1 - j)
+                ranks = rank_rows(score)
+            levels[:, i] = ranks if classes is None else ranks[:, classes[1]]
     except (DetenteError, _NeedsReference, ValueError, TypeError, FloatingPointError):
         # the batch could not be evaluated as a whole (an error in some row, or an unusual
         # model): do exactly what single analyses do, row by row, and report the row
