@@ -156,6 +156,13 @@ def weight_samples(conflict: Conflict, n: int, seed: int = 0) -> dict[str, np.nd
             for i, (p, v) in enumerate(conflict.parameters.items())}
 
 
+def _process_cpu() -> float:
+    import resource as _r
+
+    u = _r.getrusage(_r.RUSAGE_SELF)
+    return u.ru_utime + u.ru_stime
+
+
 def bench_dask(sizes: list[int], n_options: int) -> dict:
     from distributed import Client, LocalCluster
 
@@ -167,14 +174,19 @@ def bench_dask(sizes: list[int], n_options: int) -> dict:
         study(conflict, weight_samples(conflict, 8), qs, client=client)          # workers warm
         for n in sizes:
             s = weight_samples(conflict, n, seed=n)
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.process_time()
             local = study(conflict, s, qs)
-            t_local = time.perf_counter() - t
-            t = time.perf_counter()
+            t_local, c_local = time.perf_counter() - t, time.process_time() - c
+            before = client.run(_process_cpu)
+            t, c = time.perf_counter(), time.process_time()
             remote = study(conflict, s, qs, client=client)
-            t_dask = time.perf_counter() - t
+            t_dask, c_driver = time.perf_counter() - t, time.process_time() - c
+            after = client.run(_process_cpu)
+            c_workers = sum(after[k] - before[k] for k in after)
             rows.append({"samples": n, "local_s": t_local, "dask_s": t_dask,
-                         "efficiency": t_local / (2 * t_dask), "identical": bool(np.array_equal(local, remote))})
+                         "efficiency": t_local / (2 * t_dask), "identical": bool(np.array_equal(local, remote)),
+                         "local_cpu_s": c_local, "dask_cpu_s": c_workers + c_driver,
+                         "cpu_efficiency": c_local / max(c_workers + c_driver, 1e-9)})
     pays = next((r["samples"] for r in rows if r["dask_s"] < r["local_s"]), None)
     return {"n_options": n_options, "states": detente.analyze(conflict, concepts=["nash"]).n_states, "rows": rows,
             "dask_pays_from": pays}
@@ -268,14 +280,17 @@ def main() -> None:
               f"ratio {r['cpu_ratio']:,.0f}x")
         print(f"201-point grid, batched == one-at-a-time: {r['grid_identical']}")
     if "dask" not in args.skip:
-        sizes = [500, 2_000, 8_000] if quick else [500, 2_000, 8_000, 32_000, 64_000]
+        sizes = [500, 2_000, 8_000] if quick else [1_000, 4_000, 16_000, 64_000, 256_000]
         r = bench_dask(sizes, 8)
         print(f"\n## Dask: 2-worker LocalCluster vs this process ({r['n_options']} options, {r['states']} states, "
               "every preference weight drawn per sample)")
-        print("samples   local s   dask s   efficiency   identical")
+        print("samples   local s   dask s   efficiency   local CPU s   dask CPU s (workers+driver)   CPU ratio   identical")
         for row in r["rows"]:
             print(f"{row['samples']:>7,}  {row['local_s']:8.2f}  {row['dask_s']:7.2f}   {row['efficiency']:9.2f}   "
+                  f"{row['local_cpu_s']:11.2f}   {row['dask_cpu_s']:26.2f}   {row['cpu_efficiency']:9.2f}   "
                   f"{row['identical']}")
+        print("efficiency = local wall / (2 x dask wall); CPU ratio = local CPU / all CPU the Dask run used "
+              "(the share of the work that was useful; 1 = no overhead)")
         print(f"Dask faster than local from {r['dask_pays_from']:,} samples" if r["dask_pays_from"]
               else "Dask never faster at these sizes")
     if "map" not in args.skip:
