@@ -15,8 +15,8 @@ import numpy as np
 
 from detente import Conflict, DecisionMaker, Feasibility, Option, Prioritization
 
-DM_NAMES = ("government", "rebels", "neighbour", "mediator")
-STATEMENTS_PER_DM = (5, 6, 4, 5)
+DM_NAMES = ("government", "rebels", "neighbour", "mediator", "observer", "ally")
+STATEMENTS_PER_DM = (5, 6, 4, 5, 5, 4)
 
 
 def option_counts(n_options: int, n_dms: int = 4) -> list[int]:
@@ -47,7 +47,7 @@ def benchmark_conflict(counts: list[int], seed: int = 7) -> Conflict:
         return name if rng.random() < 0.6 else f"not {name}"
 
     decision_makers = []
-    for d, name in enumerate(DM_NAMES):
+    for d, name in enumerate(DM_NAMES[:len(counts)]):
         statements = []
         for _ in range(STATEMENTS_PER_DM[d]):
             own = keys[d][int(rng.integers(len(keys[d])))]

@@ -1,0 +1,341 @@
+"""Every analysis against the per-bit floor, measured in one run: the claims of issue 11.
+
+Run from the repository root::
+
+    python benchmarks/bench_analyses.py            # full run, writes benchmarks/results-analyses.md
+    python benchmarks/bench_analyses.py --quick    # fewer sizes and repetitions, prints only
+
+What is measured (see benchmarks/README.md):
+
+- **the floor**: the per-bit subset sweep. For every DM j and every state s, the max of u_j over
+  {s} ∪ R_j(s), computed on j's (2^k × blocks) table by k in-place passes, one per option of j
+  (each pass combines the two halves of one bit, respecting irreversible directions). It reads
+  every state once per option of each DM, which no analysis can avoid; its block tables are
+  built here, independently of the engine, untimed.
+- on the benchmark conflict (4 DMs, option form, built by ``conflict_gen``) at 2^16 candidate
+  states: SIM + SEQ-SIM for every DM; coalition stability for all coalitions (Nash, GMR, SMR,
+  SEQ); coalitional evolution from state 1; inverse GMR of state 1 (all DMs free). Each ratio
+  is (analysis time) / (floor time), both measured in this run, start-up excluded. An analysis
+  still running after ``--limit`` seconds is stopped and reported as "> limit";
+- ``detente analyze FILE -f json`` at 2^20 candidate states against the in-process
+  ``detente.load`` + ``detente.analyze`` of the same file (both as fresh processes, so both
+  include the interpreter's start; best of 3);
+- a small analysis from the shell (``detente analyze examples/prisoners-dilemma.yaml``) against
+  ``python -c pass`` (best of 9 each, interleaved);
+- the scaling curve of every analysis: 2^10 ... 2^16 candidate states with 4 DMs, and 4, 5, 6
+  DMs at 2^15.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as _dt
+import gc
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(HERE))
+
+from conflict_gen import benchmark_conflict, option_counts  # noqa: E402
+
+from detente.analysis.coalitions import coalition_stability  # noqa: E402
+from detente.analysis.compile import compile_conflict  # noqa: E402
+from detente.analysis.evolution import evolve  # noqa: E402
+from detente.analysis.inverse import inverse  # noqa: E402
+from detente.engine.stability import stability  # noqa: E402
+from detente.errors import DetenteError  # noqa: E402
+
+TARGET = 1000.0
+AIM = 100.0
+
+
+class PerBitFloor:
+    """Max of u_j over {s} ∪ R_j(s) for every DM j and state s, by one pass per option bit."""
+
+    def __init__(self, codes: np.ndarray, dm_bits: list[list[int]], modes: list[str]):
+        self.m = int(codes.size)
+        self.tables = []
+        for bits in dm_bits:
+            K = 1 << len(bits)
+            local = np.zeros(self.m, dtype=np.int64)
+            mask = 0
+            for p, bit in enumerate(bits):
+                local |= ((codes >> bit) & 1) << p
+                mask |= 1 << bit
+            _, block = np.unique(codes & ~np.int64(mask), return_inverse=True)
+            block = block.reshape(-1)
+            B = int(block.max()) + 1
+            table = np.full((K, B), self.m, dtype=np.intp)
+            table[local, block] = np.arange(self.m)
+            self.tables.append((table, local * B + block, [modes[b] for b in bits]))
+
+    def run(self, levels: np.ndarray) -> list[np.ndarray]:
+        out = []
+        for j, (table, pos, modes) in enumerate(self.tables):
+            lv = levels[j]
+            dt = np.int8 if lv.max() < 127 else np.int16 if lv.max() < 32767 else np.int32
+            ext = np.empty(self.m + 1, dtype=dt)
+            ext[:-1] = lv
+            ext[-1] = np.iinfo(dt).min
+            F = ext[table]
+            K = F.shape[0]
+            for p, mode in enumerate(modes):
+                v = F.reshape(K >> (p + 1), 2, -1)
+                lo, hi = v[:, 0, :], v[:, 1, :]
+                if mode == "both":
+                    np.maximum(lo, hi, out=lo)
+                    np.copyto(hi, lo)
+                elif mode == "forward":
+                    np.maximum(lo, hi, out=lo)
+                else:
+                    np.maximum(hi, lo, out=hi)
+            out.append(F.reshape(-1)[pos])
+        return out
+
+
+class Timeout(Exception):
+    pass
+
+
+def _alarm(signum, frame):  # pragma: no cover - timing helper
+    raise Timeout()
+
+
+def timed(fn, limit: float) -> float:
+    """Wall seconds of one call, or inf if it is still running after ``limit`` seconds."""
+    signal.signal(signal.SIGALRM, _alarm)
+    signal.setitimer(signal.ITIMER_REAL, limit)
+    t0 = time.perf_counter()
+    try:
+        fn()
+        return time.perf_counter() - t0
+    except Timeout:
+        return float("inf")
+    except DetenteError:           # e.g. a size limit: reported as "refused"
+        return float("nan")
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+
+
+def floor_time(floor: PerBitFloor, levels: np.ndarray, n: int = 15) -> float:
+    best = float("inf")
+    for _ in range(n):
+        t0 = time.perf_counter()
+        floor.run(levels)
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def analyses(compiled) -> dict:
+    """The measured analyses: name -> callable on the compiled conflict."""
+    game = compiled.game
+    return {
+        "core (Nash, GMR, SMR, SEQ)": lambda: stability(game, ("nash", "gmr", "smr", "seq")),
+        "SIM + SEQ-SIM": lambda: stability(game, ("sim", "seqsim")),
+        "all coalitions (Nash, GMR, SMR, SEQ)": lambda: coalition_stability(compiled),
+        "coalitional evolution from state 1": lambda: evolve(compiled, 1, modes=["coalitional"], concepts=["nash"]),
+        "inverse GMR of state 1": lambda: inverse(compiled, 1, "gmr"),
+    }
+
+
+def measure(counts: list[int], repeat: int, limit: float, skip: set[str]) -> dict:
+    conflict = benchmark_conflict(counts)
+    compiled = compile_conflict(conflict)
+    game = compiled.game
+    floor = PerBitFloor(compiled.space.codes, game.dm_bits, [o.reversibility for o in conflict.options])
+    check = floor.run(game.levels)
+    nash = stability(game, ("nash",))["nash"]
+    for j in range(game.n_dms):   # the floor computes what the Nash test compares against
+        assert np.array_equal(np.maximum(check[j], game.levels[j]) <= game.levels[j], nash[j])
+    row = {"options": sum(counts), "dms": len(counts), "states": game.n_states, "times": {}, "floor": float("inf")}
+    for name, fn in analyses(compiled).items():
+        if name in skip:
+            row["times"][name] = None
+            continue
+        best = float("inf")
+        for _ in range(repeat):
+            gc.collect()
+            t = timed(fn, limit)
+            row["floor"] = min(row["floor"], floor_time(floor, game.levels))   # side by side
+            best = t if t != t else min(best, t)
+            if t == float("inf") or t != t:
+                break
+        row["times"][name] = best
+        if best == float("inf") or best != best:
+            skip.add(name)          # larger sizes would only be slower (or refused too)
+    return row
+
+
+def _fresh(cmd: list[str], n: int) -> float:
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+    best = float("inf")
+    for _ in range(n):
+        t0 = time.perf_counter()
+        subprocess.run(cmd, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def cli_json_ratio(n_options: int, repeat: int) -> dict:
+    from detente.io import dump_scenario
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"bench{n_options}.yaml"
+        dump_scenario(benchmark_conflict(option_counts(n_options)), path)
+        api = [sys.executable, "-c", "import sys, detente; detente.analyze(detente.load(sys.argv[1]))", str(path)]
+        cli = [sys.executable, "-m", "detente", "analyze", str(path), "-f", "json"]
+        t_api = t_cli = float("inf")
+        for _ in range(repeat):      # interleaved, so both see the same machine
+            t_api = min(t_api, _fresh(api, 1))
+            t_cli = min(t_cli, _fresh(cli, 1))
+    return {"options": n_options, "api": t_api, "cli": t_cli}
+
+
+def startup_ratio(repeat: int) -> dict:
+    small = [sys.executable, "-m", "detente", "analyze", "examples/prisoners-dilemma.yaml"]
+    _fresh(small, 1)                 # first run builds caches (bytecode, parser tables)
+    t_pass = t_small = float("inf")
+    for _ in range(repeat):
+        t_pass = min(t_pass, _fresh([sys.executable, "-c", "pass"], 1))
+        t_small = min(t_small, _fresh(small, 1))
+    return {"pass": t_pass, "small": t_small}
+
+
+def fmt_t(t) -> str:
+    if t is None:
+        return "skipped"
+    if t == float("inf"):
+        return "> limit"
+    if t != t:
+        return "refused"
+    return f"{t * 1000:.1f} ms" if t < 10 else f"{t:.1f} s"
+
+
+def fmt_r(t, floor) -> str:
+    if t is None:
+        return "-"
+    if t == float("inf"):
+        return "> limit"
+    if t != t:
+        return "refused"
+    return f"{t / floor:.0f}"
+
+
+def load_avg() -> str:
+    try:
+        return ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    except OSError:  # pragma: no cover
+        return "?"
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--limit", type=float, default=60.0, help="seconds before an analysis is stopped")
+    ap.add_argument("--output", type=Path, default=None)
+    args = ap.parse_args(argv)
+    repeat = 1 if args.quick else 3
+    output = args.output or (None if args.quick else HERE / "results-analyses.md")
+    started = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    load_before = load_avg()
+
+    # the main case first: 2^16 candidate states, 4 DMs
+    main_row = measure(option_counts(16), repeat, args.limit, set())
+    print(f"2^16: {main_row['states']:,} states, floor {main_row['floor'] * 1e3:.3f} ms")
+    for name, t in main_row["times"].items():
+        print(f"  {name:40s} {fmt_t(t):>12s}  ratio {fmt_r(t, main_row['floor'])}")
+    cli = cli_json_ratio(20, 1 if args.quick else 3)
+    print(f"CLI json at 2^20: {cli['cli']:.2f} s vs load+analyze {cli['api']:.2f} s: {cli['cli'] / cli['api']:.2f}x")
+    st = startup_ratio(3 if args.quick else 9)
+    print(f"start-up: {st['small'] * 1e3:.0f} ms vs python -c pass {st['pass'] * 1e3:.0f} ms: "
+          f"{st['small'] / st['pass']:.1f}x")
+
+    curve = []
+    skip: set[str] = set()
+    sizes = (10, 12, 14) if args.quick else (10, 12, 14, 16)
+    for n in sizes:
+        row = main_row if n == 16 else measure(option_counts(n), 1, args.limit, skip)
+        curve.append(row)
+        print(f"  2^{n}: " + ", ".join(f"{k.split(' (')[0]} {fmt_r(v, row['floor'])}" for k, v in row["times"].items()))
+    dm_curve = []
+    skip = set()
+    for d in ((4, 5) if args.quick else (4, 5, 6)):
+        row = measure(option_counts(15, d), 1, args.limit, skip)
+        dm_curve.append(row)
+        print(f"  {d} DMs: " + ", ".join(f"{k.split(' (')[0]} {fmt_r(v, row['floor'])}" for k, v in row["times"].items()))
+
+    if output:
+        names = list(main_row["times"])
+        lines = [
+            "# Every analysis against the per-bit floor",
+            "",
+            "Written by `python benchmarks/bench_analyses.py` (see `benchmarks/README.md`). Ratios are",
+            "(analysis time) / (floor time), both measured in this run; start-up excluded except where said.",
+            "",
+            f"- run started {started}; load average before {load_before}, after {load_avg()} "
+            f"(1, 5, 15 min) on {os.cpu_count()} cores shared with other work, so absolute times are "
+            "inflated; the floor is timed right after each analysis, so the ratios see the same machine",
+            f"- Python {sys.version.split()[0]}, numpy {np.__version__}; best of {repeat} for the main case, "
+            f"analyses stopped after {args.limit:.0f} s",
+            "",
+            f"## Main case: 4 DMs, 16 options, {main_row['states']:,} feasible states",
+            "",
+            f"Floor (per-bit subset sweep, every DM): {main_row['floor'] * 1e3:.3f} ms.",
+            "",
+            f"| analysis | time | / floor | ≤ {TARGET:.0f}× | ≤ {AIM:.0f}× (aim) |",
+            "|---|---|---|---|---|",
+        ]
+        for name in names:
+            t = main_row["times"][name]
+            r = None if t is None or t != t or t == float("inf") else t / main_row["floor"]
+            lines.append(f"| {name} | {fmt_t(t)} | {fmt_r(t, main_row['floor'])} | "
+                         f"{'yes' if r is not None and r <= TARGET else 'NO'} | "
+                         f"{'yes' if r is not None and r <= AIM else 'no'} |")
+        ratio_cli = cli["cli"] / cli["api"]
+        ratio_st = st["small"] / st["pass"]
+        lines += [
+            "",
+            "## Command line",
+            "",
+            "| measure | time | reference | ratio | target |",
+            "|---|---|---|---|---|",
+            f"| `detente analyze FILE -f json`, 2^20 candidate states | {cli['cli']:.2f} s | "
+            f"`detente.load` + `detente.analyze` in a fresh process: {cli['api']:.2f} s | **{ratio_cli:.2f}** | ≤ 2 |",
+            f"| `detente analyze examples/prisoners-dilemma.yaml` | {st['small'] * 1e3:.0f} ms | "
+            f"`python -c pass`: {st['pass'] * 1e3:.0f} ms | **{ratio_st:.1f}** | ≤ 20 (aim 10) |",
+            "",
+            "## Scaling curve: states (4 DMs)",
+            "",
+            "| options | states | floor ms | " + " | ".join(names) + " |",
+            "|---|---|---|" + "---|" * len(names),
+        ]
+        for row in curve:
+            lines.append(f"| {row['options']} | {row['states']:,} | {row['floor'] * 1e3:.3f} | "
+                         + " | ".join(f"{fmt_t(row['times'][k])} ({fmt_r(row['times'][k], row['floor'])}×)"
+                                      for k in names) + " |")
+        lines += ["", "## Scaling curve: decision makers (15 options)", "",
+                  "| DMs | states | floor ms | " + " | ".join(names) + " |",
+                  "|---|---|---|" + "---|" * len(names)]
+        for row in dm_curve:
+            lines.append(f"| {row['dms']} | {row['states']:,} | {row['floor'] * 1e3:.3f} | "
+                         + " | ".join(f"{fmt_t(row['times'][k])} ({fmt_r(row['times'][k], row['floor'])}×)"
+                                      for k in names) + " |")
+        lines += ["", "Cells read: time (ratio to the floor of that size). \"> limit\": stopped after the "
+                  "time limit; larger sizes are then skipped.", ""]
+        output.write_text("\n".join(lines), encoding="utf-8")
+        print(f"wrote {output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
