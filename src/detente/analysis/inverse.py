@@ -46,8 +46,13 @@ round after round until the heights settle; then profiles of positions are tried
 (cheapest total distance first, each checked with the SEQ kernel) for anything cheaper, within a
 budget; if nothing is found, each DM's Nash height is used (Nash stability implies SEQ stability
 whatever the others prefer). The minimum GMR distance is a lower bound (SEQ stability implies GMR
-stability). A cheaper SEQ answer may exist that reorders other states in an opponent's ranking,
-so ``optimal`` is True only when the answer meets the lower bound.
+stability). A cheaper SEQ answer may exist that reorders other states in a free DM's ranking
+(turning its moves into improvements that sanction another DM), so when the search does not meet
+the lower bound on a small model (at most ``EXHAUSTIVE_MAX_STATES`` states) every ranking with
+ties of the free DMs is tried, cheapest first, and the answer is exact: the smallest change, or
+proven impossible. On larger models a failed search reports "not found within the search" with
+the lower bound, and "impossible" only when proven: some DM whose preferences are fixed keeps an
+unanswered improvement even with every move of the free DMs counted as an improvement.
 
 Every answer carries ``verified``: the changed conflict re-analysed with :func:`analyze`.
 

@@ -347,32 +347,19 @@ def _simultaneous_dense(game: Game, i: int, improving_only: bool,
         uniq, key = _dense_ids(ids[x].astype(np.int64) * n_keys + key, len(sets[x]) * n_keys)
         set_of, prev = uniq // n_keys, uniq % n_keys
         out = np.empty((uniq.size, P), dtype=dt)
-        step = max(1, SIM_WORK_ELEMENTS // max(P * K, 1))                 # keys per chunk
-        if P >= 64:
-            # long rows: gather only the (new key, code in its set) pairs and reduce per key;
-            # each key's set holds at least "stay", so no segment is empty
-            kk, cc = np.nonzero(sets[x][set_of])
-            starts = np.flatnonzero(np.r_[True, kk[1:] != kk[:-1]])
-            src = prev[kk] * K + cc                                       # rows of T as (keys·K × P)
-            T2 = T.reshape(n_keys * K, P)
-            for lo in range(0, uniq.size, step):
-                hi = min(lo + step, uniq.size)
-                a0 = starts[lo]
-                a1 = starts[hi] if hi < uniq.size else kk.size
-                np.minimum.reduceat(T2[src[a0:a1]], starts[lo:hi] - a0, axis=0, out=out[lo:hi])
-        else:
-            # short rows: every code, the ones outside the set pushed to the fill, halving minimum
-            penalty = np.where(sets[x][set_of], dt.type(np.iinfo(dt).min), fill)[:, :, None]
-            T3 = T.reshape(n_keys, K, P)
-            for lo in range(0, uniq.size, step):
-                hi = min(lo + step, uniq.size)
-                G = T3[prev[lo:hi]]                                        # (chunk × K × P)
-                np.maximum(G, penalty[lo:hi], out=G)
-                h = K
-                while h > 1:
-                    h //= 2
-                    np.minimum(G[:, :h], G[:, h:2 * h], out=G[:, :h])
-                out[lo:hi] = G[:, 0]
+        T2 = T.reshape(n_keys * K, P)                                     # rows: (key, code of this axis)
+        masks = sets[x][set_of]                                           # (new keys × K)
+        size = masks.sum(axis=1)
+        # keys grouped by the size of their choice set: gather exactly the chosen rows and take
+        # their minimum (every set holds at least "stay", so no group is empty)
+        for c in np.unique(size).tolist():
+            ks = np.flatnonzero(size == c)
+            codes = np.nonzero(masks[ks])[1].reshape(ks.size, c)
+            src = prev[ks][:, None] * K + codes                           # (keys × c)
+            step = max(1, SIM_WORK_ELEMENTS // max(c * P, 1))
+            for lo in range(0, ks.size, step):
+                hi = min(lo + step, ks.size)
+                out[ks[lo:hi]] = T2[src[lo:hi]].min(axis=1)
         T = out
         n_keys = uniq.size
     # T: (keys × K_i); the best sanction for each active state and each local code of i
