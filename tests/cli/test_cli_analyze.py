@@ -209,3 +209,44 @@ def test_gmcr_names_are_kept_as_written_in_table_json_and_markdown(plain, invoke
     assert "ussr_khrushchev" not in table and "air_strike" not in table
     md = invoke("analyze", path, "--format", "markdown").stdout
     assert "stable for USSR / Khrushchev" in md and "USA.Air Strike" in md
+
+
+def _flat_scenario(tmp_path: Path, n_options: int = 10) -> Path:
+    """Two DMs indifferent between everything: every state is a Nash equilibrium."""
+    half = n_options // 2
+    text = "name: flat\ndecision_makers:\n"
+    for dm, k in (("a", half), ("b", n_options - half)):
+        text += f"  - name: {dm}\n    options: [{', '.join(f'o{j}' for j in range(k))}]\n"
+        text += "    preferences: {prioritization: []}\n"
+    path = tmp_path / "flat.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_big_table_is_capped_and_says_so(plain, invoke, tmp_path):
+    from detente.cli.analyze_cmd import MAX_TABLE_ROWS
+
+    path = _flat_scenario(tmp_path)              # 1024 states, all equilibria
+    result = invoke("analyze", path, "-c", "nash")
+    assert result.exit_code == 0, result.output
+    out = plain(result.output)
+    assert f"the first {MAX_TABLE_ROWS} of 1024" in out and "--format json" in out
+    assert "\n│  1024 │" not in out and "│   500 │" in out.replace("┃", "│")
+    # JSON lists every equilibrium, state lists on one line each
+    data = json.loads(invoke("analyze", path, "-c", "nash", "-f", "json").stdout)
+    assert data["equilibria"]["nash"] == list(range(1, 1025))
+    assert data["stability"]["nash"]["a"] == list(range(1, 1025))
+
+
+def test_json_writer_matches_the_standard_encoder():
+    import numpy as np
+
+    rng = np.random.default_rng(5)
+    values = np.concatenate([rng.integers(-10**15, 10**15, 500), rng.integers(0, 10, 500), [0, -1, 9, 10, 99, 100]])
+    assert json.loads(common.int_array_json(values)) == values.tolist()
+    data = {"a": values[:70], "b": [{"x": "é\n\"q\"", "y": [1.5, None, True]}], "c": {}, "d": [], "e": (1, 2)}
+    expected = {"a": values[:70].tolist(), "b": [{"x": "é\n\"q\"", "y": [1.5, None, True]}], "c": {}, "d": [],
+                "e": [1, 2]}
+    text = common.dumps_json(data)
+    assert json.loads(text) == expected
+    assert text.count("\n") < 20                 # lists of values stay on one line

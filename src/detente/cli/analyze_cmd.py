@@ -94,13 +94,13 @@ def shown_states(analysis: "Analysis", all_states: bool | None) -> tuple[list[in
     else:
         what = "equilibria and status-quo states (named outcomes cover too many states to list)"
     chosen = sorted(focus)
-    if len(chosen) == m:
-        return chosen, None
     if all_states is None and len(chosen) > MAX_TABLE_ROWS:
         keep = set(chosen[:MAX_TABLE_ROWS]) | set(status_quo_states(analysis))
         shown = sorted(keep)
         return shown, (f"showing {len(shown)} of {m} states (the first {MAX_TABLE_ROWS} of {len(chosen)} {what}); "
                        f"use --format json for all of them, or --all-states to list every state")
+    if len(chosen) == m:
+        return chosen, None
     return chosen, f"showing {len(chosen)} of {m} states ({what}); use --all-states to list every state"
 
 
