@@ -133,7 +133,7 @@ class Analysis:
 
     def explain(self, state: int) -> str:
         """A plain-language account of the state's stability for every DM and concept."""
-        from ..report.narrative import explain_state
+        from .narrative import explain_state
 
         return explain_state(self, state)
 

@@ -435,7 +435,7 @@ def _own_settings(conflict: Conflict, compiled: Compiled, dm_index: int, states:
 
 
 def _moves_text(analysis: Analysis, s: int, q: int) -> str:
-    from ..report.narrative import changed_options
+    from .narrative import changed_options
 
     ch = changed_options(analysis, s, q)
     return f"state {q}" + (f" ({ch})" if ch else "")

@@ -232,7 +232,7 @@ def verdict_reason(analysis: Analysis, state: int, dm: str, concept: str) -> str
     >>> verdict_reason(a, 4, "alice", "nash")
     'unstable: it can move to state 3 (alice.cooperate Y→N) and nothing stops it'
     """
-    from ..report.narrative import changed_options
+    from .narrative import changed_options
 
     v = analysis.verdict(state, dm, concept)
     if not v.sanctions:

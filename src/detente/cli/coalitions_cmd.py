@@ -15,8 +15,7 @@ from rich.text import Text
 from ..errors import DetenteError
 from . import app
 from .common import (Concepts, Overrides, PerspectiveName, ScenarioFile, TextFormat, busy, check_concepts, console,
-                     load_conflict, parse_overrides, print_json, run_analysis, short_list)
-from .evolve_cmd import parse_groups
+                     load_conflict, parse_groups, parse_overrides, print_json, run_analysis, short_list)
 
 
 @app.command()

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -531,9 +532,135 @@ def short_list(numbers: Sequence[int], limit: int = 30) -> str:
     return ", ".join(map(str, numbers[:limit])) + f", ... ({len(numbers)} in all)"
 
 
+# -- shared by several commands ---------------------------------------------------------------
+MAX_EXPLAINED = 50
+"""An outcome or condition matching more states than this is an error (ask for fewer)."""
+
+STATE_PATTERN = re.compile(r"^[YyNn]+$")
+
+
+@contextmanager
+def progress_bar(description: str, show: bool | None) -> Iterator[Callable[[int, int], None]]:
+    """A rich progress bar on stderr (shown on a terminal, or always with ``--progress``)."""
+    if show is False or (show is None and not stderr_is_tty()):
+        yield lambda done, total: None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                  console=err_console, transient=False) as bar:
+        task = bar.add_task(description, total=None)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update
+
+
+def parse_groups(values: list[str] | None, where: str) -> list[list[str]] | None:
+    """Coalitions from repeated ``--coalition a,b`` options (None when none given).
+
+    >>> parse_groups(["moe,uniroyal", " a , b "], "--coalition")
+    [['moe', 'uniroyal'], ['a', 'b']]
+    """
+    if not values:
+        return None
+    out = []
+    for raw in values:
+        members = [x.strip() for x in str(raw).split(",") if x.strip()]
+        if not members:
+            raise DetenteError(f"empty coalition '{raw}' (write DM names separated by commas)", field=where)
+        twice = sorted({m for m in members if members.count(m) > 1})
+        if twice:
+            raise DetenteError(f"coalition '{raw}' lists {', '.join(twice)} more than once", field=where)
+        if len(members) < 2:
+            raise DetenteError(f"coalition '{raw}' has one decision maker: a coalition needs at least two",
+                               field=where)
+        out.append(members)
+    return out
+
+
+def one_state(analysis, text: str, where: str) -> int:
+    """The single state number a STATE argument designates (number, pattern, outcome, name, condition)."""
+    try:
+        outcome, states = resolve_states(analysis, text)
+    except DetenteError as exc:
+        raise DetenteError(exc.reason, field=where) from None
+    if len(states) != 1:
+        what = f"outcome '{outcome}'" if outcome else f"'{text}'"
+        raise DetenteError(f"{what} names {len(states)} states ({', '.join(map(str, states[:12]))}); "
+                           f"give exactly one", field=where)
+    return states[0]
+
+
+def resolve_states(analysis: "Analysis", text: str) -> tuple[str | None, list[int]]:
+    """(outcome name or None, 1-based state numbers) that STATE designates.
+
+    Order of interpretation: a number, a named outcome, a Y/N pattern, a graph state's name,
+    a condition. Errors name the argument and list what would have worked.
+    """
+    compiled = analysis.compiled
+    conflict = analysis.conflict
+    m = analysis.n_states
+    query = text.strip()
+    if query.lstrip("+").isdigit():
+        number = int(query)
+        if not 1 <= number <= m:
+            raise DetenteError(f"state {number} does not exist: the model has states 1..{m}", field="STATE")
+        return None, [number]
+    if query in compiled.outcomes:
+        states = (compiled.outcomes[query].nonzero()[0] + 1).tolist()
+        if not states:
+            raise DetenteError(f"outcome '{query}' has no feasible state", field="STATE")
+        return query, _limit(states, f"outcome '{query}'")
+    space = compiled.space
+    n = len(conflict.options)
+    if space is not None and STATE_PATTERN.match(query):
+        if len(query) != n:
+            raise DetenteError(f"the pattern '{query}' has {len(query)} letters but the model has {n} options "
+                               f"(write one Y or N per option, option 1 first)", field="STATE")
+        code = sum(1 << k for k, ch in enumerate(query.upper()) if ch == "Y")
+        index = int(space.index_of(code))
+        if index < 0:
+            raise DetenteError(f"the pattern '{query}' is not a feasible state", field="STATE")
+        return None, [index + 1]
+    if space is None:
+        names = list(conflict.graph.states)  # type: ignore[union-attr]
+        if query in names:
+            return None, [names.index(query) + 1]
+    try:
+        states = (compiled.condition_mask(query, "STATE").nonzero()[0] + 1).tolist()
+    except DetenteError as exc:
+        raise DetenteError(f"'{query}' is not a state number (1..{m}), {_other_forms(analysis)} "
+                           f"or a valid condition ({exc.reason})", field="STATE") from None
+    if not states:
+        raise DetenteError(f"no feasible state satisfies '{query}'", field="STATE")
+    return None, _limit(states, f"'{query}'")
+
+
+def _other_forms(analysis: "Analysis") -> str:
+    forms = []
+    if analysis.compiled.space is not None:
+        forms.append(f"a Y/N pattern of {len(analysis.conflict.options)} letters")
+    else:
+        forms.append("a state name")
+    outcomes = list(analysis.compiled.outcomes)
+    if outcomes:
+        forms.append(f"a named outcome ({', '.join(outcomes)})")
+    return ", ".join(forms)
+
+
+def _limit(states: list[int], what: str) -> list[int]:
+    if len(states) > MAX_EXPLAINED:
+        raise DetenteError(f"{what} matches {len(states)} states; explain at most {MAX_EXPLAINED} at a time "
+                           f"(name a state number or a narrower condition)", field="STATE")
+    return states
+
+
 __all__ = ["ANALYZE_EXTENSIONS", "ANALYZE_RENDERERS", "console", "err_console", "echo", "note", "busy",
            "handle_errors", "format_error", "print_error", "load_conflict", "parse_overrides",
            "check_overrides", "check_perspective", "check_concepts", "run_analysis", "OutputFormat",
            "TextFormat", "to_jsonable", "print_json", "merge_extensions", "EXIT_USER_ERROR",
            "EXIT_INTERNAL_ERROR", "print_wide", "status_quo_states", "short_list", "Concepts", "Overrides",
-           "PerspectiveName", "ScenarioFile"]
+           "PerspectiveName", "ScenarioFile", "MAX_EXPLAINED", "progress_bar", "parse_groups", "one_state",
+           "resolve_states"]

@@ -14,47 +14,9 @@ from rich.text import Text
 from ..errors import DetenteError
 from . import app
 from .common import (Concepts, Overrides, PerspectiveName, ScenarioFile, TextFormat, busy, console, load_conflict,
-                     parse_overrides, print_json, run_analysis)
+                     one_state, parse_groups, parse_overrides, print_json, run_analysis)
 
 MODE_NAMES = ("moves", "improvements", "coalitional")
-
-
-def parse_groups(values: list[str] | None, where: str) -> list[list[str]] | None:
-    """Coalitions from repeated ``--coalition a,b`` options (None when none given).
-
-    >>> parse_groups(["moe,uniroyal", " a , b "], "--coalition")
-    [['moe', 'uniroyal'], ['a', 'b']]
-    """
-    if not values:
-        return None
-    out = []
-    for raw in values:
-        members = [x.strip() for x in str(raw).split(",") if x.strip()]
-        if not members:
-            raise DetenteError(f"empty coalition '{raw}' (write DM names separated by commas)", field=where)
-        twice = sorted({m for m in members if members.count(m) > 1})
-        if twice:
-            raise DetenteError(f"coalition '{raw}' lists {', '.join(twice)} more than once", field=where)
-        if len(members) < 2:
-            raise DetenteError(f"coalition '{raw}' has one decision maker: a coalition needs at least two",
-                               field=where)
-        out.append(members)
-    return out
-
-
-def one_state(analysis, text: str, where: str) -> int:
-    """The single state number a STATE argument designates (number, pattern, outcome, name, condition)."""
-    from .explain_cmd import resolve_states
-
-    try:
-        outcome, states = resolve_states(analysis, text)
-    except DetenteError as exc:
-        raise DetenteError(exc.reason, field=where) from None
-    if len(states) != 1:
-        what = f"outcome '{outcome}'" if outcome else f"'{text}'"
-        raise DetenteError(f"{what} names {len(states)} states ({', '.join(map(str, states[:12]))}); "
-                           f"give exactly one", field=where)
-    return states[0]
 
 
 @app.command()
@@ -80,7 +42,8 @@ def evolve(
 
     Example: detente evolve examples/elmira.yaml --from 1 --format json
     """
-    from ..analysis.evolution import MODES, evolve as run_evolve
+    from ..analysis.evolution import MODES
+    from ..analysis.evolution import evolve as run_evolve
 
     overrides = parse_overrides(set_)
     conflict = load_conflict(file)

@@ -7,26 +7,18 @@ options (``"alice.cooperate and not bob.cooperate"``).
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.rule import Rule
 from rich.text import Text
 
-from ..errors import DetenteError
 from . import app
 from .common import (Concepts, Overrides, PerspectiveName, ScenarioFile, TextFormat, busy, console, load_conflict,
-                     parse_overrides, print_json, run_analysis)
+                     parse_overrides, print_json, resolve_states, run_analysis)
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..analysis.equilibria import Analysis
-
-MAX_EXPLAINED = 50
-"""An outcome or condition matching more states than this is an error (ask for fewer)."""
-
-_PATTERN = re.compile(r"^[YyNn]+$")
-
 
 @app.command()
 def explain(
@@ -60,70 +52,6 @@ def explain(
         if k or outcome is not None:
             console.print()
         print_narrative(text)
-
-
-def resolve_states(analysis: "Analysis", text: str) -> tuple[str | None, list[int]]:
-    """(outcome name or None, 1-based state numbers) that STATE designates.
-
-    Order of interpretation: a number, a named outcome, a Y/N pattern, a graph state's name,
-    a condition. Errors name the argument and list what would have worked.
-    """
-    compiled = analysis.compiled
-    conflict = analysis.conflict
-    m = analysis.n_states
-    query = text.strip()
-    if query.lstrip("+").isdigit():
-        number = int(query)
-        if not 1 <= number <= m:
-            raise DetenteError(f"state {number} does not exist: the model has states 1..{m}", field="STATE")
-        return None, [number]
-    if query in compiled.outcomes:
-        states = (compiled.outcomes[query].nonzero()[0] + 1).tolist()
-        if not states:
-            raise DetenteError(f"outcome '{query}' has no feasible state", field="STATE")
-        return query, _limit(states, f"outcome '{query}'")
-    space = compiled.space
-    n = len(conflict.options)
-    if space is not None and _PATTERN.match(query):
-        if len(query) != n:
-            raise DetenteError(f"the pattern '{query}' has {len(query)} letters but the model has {n} options "
-                               f"(write one Y or N per option, option 1 first)", field="STATE")
-        code = sum(1 << k for k, ch in enumerate(query.upper()) if ch == "Y")
-        index = int(space.index_of(code))
-        if index < 0:
-            raise DetenteError(f"the pattern '{query}' is not a feasible state", field="STATE")
-        return None, [index + 1]
-    if space is None:
-        names = list(conflict.graph.states)  # type: ignore[union-attr]
-        if query in names:
-            return None, [names.index(query) + 1]
-    try:
-        states = (compiled.condition_mask(query, "STATE").nonzero()[0] + 1).tolist()
-    except DetenteError as exc:
-        raise DetenteError(f"'{query}' is not a state number (1..{m}), {_other_forms(analysis)} "
-                           f"or a valid condition ({exc.reason})", field="STATE") from None
-    if not states:
-        raise DetenteError(f"no feasible state satisfies '{query}'", field="STATE")
-    return None, _limit(states, f"'{query}'")
-
-
-def _other_forms(analysis: "Analysis") -> str:
-    forms = []
-    if analysis.compiled.space is not None:
-        forms.append(f"a Y/N pattern of {len(analysis.conflict.options)} letters")
-    else:
-        forms.append("a state name")
-    outcomes = list(analysis.compiled.outcomes)
-    if outcomes:
-        forms.append(f"a named outcome ({', '.join(outcomes)})")
-    return ", ".join(forms)
-
-
-def _limit(states: list[int], what: str) -> list[int]:
-    if len(states) > MAX_EXPLAINED:
-        raise DetenteError(f"{what} matches {len(states)} states; explain at most {MAX_EXPLAINED} at a time "
-                           f"(name a state number or a narrower condition)", field="STATE")
-    return states
 
 
 def explain_json(analysis: "Analysis", query: str, outcome: str | None, states: list[int]) -> dict[str, Any]:

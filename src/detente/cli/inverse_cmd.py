@@ -14,7 +14,7 @@ from rich.text import Text
 from ..errors import DetenteError
 from . import app
 from .common import (Overrides, PerspectiveName, ScenarioFile, TextFormat, busy, console, load_conflict,
-                     parse_overrides, print_json, run_analysis)
+                     parse_overrides, print_json, resolve_states, run_analysis)
 
 
 @app.command()
@@ -38,7 +38,6 @@ def inverse(
     Example: detente inverse examples/prisoners-dilemma.yaml 4 --concept nash
     """
     from ..analysis.inverse import inverse as run_inverse
-    from .explain_cmd import resolve_states
 
     overrides = parse_overrides(set_)
     conflict = load_conflict(file)

@@ -11,8 +11,7 @@ from rich.markup import escape
 from ..errors import DetenteError
 from . import app
 from .common import (Concepts, Overrides, PerspectiveName, ScenarioFile, check_concepts, check_overrides,
-                     check_perspective, console, load_conflict, parse_overrides, print_json)
-from .sweep_cmd import progress_bar
+                     check_perspective, console, load_conflict, parse_overrides, print_json, progress_bar)
 
 MAX_SAMPLES = 1_000_000
 """Most draws ``--samples`` accepts (each is a full analysis; more is a typo, not a plan)."""

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import math
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Callable, Iterator, Optional
+from typing import Annotated, Optional
 
 import typer
 from rich.markup import escape
@@ -14,26 +13,7 @@ from ..errors import DetenteError
 from ..io.validate import MAX_SWEEP_STEPS
 from . import app
 from .common import (Concepts, Overrides, PerspectiveName, ScenarioFile, check_concepts, check_overrides,
-                     check_perspective, console, err_console, load_conflict, parse_overrides, print_json,
-                     stderr_is_tty)
-
-
-@contextmanager
-def progress_bar(description: str, show: bool | None) -> Iterator[Callable[[int, int], None]]:
-    """A rich progress bar on stderr (shown on a terminal, or always with ``--progress``)."""
-    if show is False or (show is None and not stderr_is_tty()):
-        yield lambda done, total: None
-        return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                  console=err_console, transient=False) as bar:
-        task = bar.add_task(description, total=None)
-
-        def update(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
-
-        yield update
+                     check_perspective, console, load_conflict, parse_overrides, print_json, progress_bar)
 
 
 @app.command()

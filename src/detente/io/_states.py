@@ -10,23 +10,18 @@ from collections.abc import Callable, Mapping
 
 import numpy as np
 
-from ..engine.states import StateSpace
-from ..errors import DetenteError
+from ..errors import DetenteError, ModelError, ModelTooLargeError
 from ..model import Conflict
 from ..model.evaluation import as_mask, feasibility_test, state_env
-from ..model.expressions import Node, builtin_functions, check_names, parse
+from ..model.expressions import Node, check_names, parse
+from ..model.functions import expression_functions
 
 # Above this many options the loader does not enumerate states (the engine checks them).
 MAX_VALIDATION_OPTIONS = 24
-
-
-def expression_functions() -> dict[str, Callable]:
-    """Functions usable in expressions: the analysis layer's set when available, else the builtins."""
-    try:
-        from ..analysis.compile import expression_functions as analysis_functions
-    except Exception:  # pragma: no cover - analysis layer broken or absent
-        return builtin_functions()
-    return analysis_functions()
+MAX_ENUMERATED_OPTIONS = 30
+"""The most options whose 2^n combinations are enumerated (as in the engine)."""
+CHUNK = 1 << 16
+"""Codes tested per step, so memory follows the feasible states, not 2^n."""
 
 
 def feasible_codes(conflict: Conflict, functions: Mapping[str, Callable] | None = None) -> np.ndarray:
@@ -36,7 +31,19 @@ def feasible_codes(conflict: Conflict, functions: Mapping[str, Callable] | None 
     state is feasible.
     """
     test = feasibility_test(conflict, functions or expression_functions())
-    return StateSpace.from_mask_function(len(conflict.options), test).codes
+    n = len(conflict.options)
+    if n > MAX_ENUMERATED_OPTIONS:
+        raise ModelTooLargeError(f"{n} options give 2^{n} candidate states; at most {MAX_ENUMERATED_OPTIONS} "
+                                 "options are enumerated. Split the conflict, merge options, or use graph form.",
+                                 field="decision_makers")
+    kept = []
+    for start in range(0, 1 << n, CHUNK):
+        codes = np.arange(start, min(start + CHUNK, 1 << n), dtype=np.int64)
+        kept.append(codes[np.broadcast_to(np.asarray(test(codes), dtype=bool), codes.shape)])
+    out = np.concatenate(kept) if kept else np.zeros(0, np.int64)
+    if out.size == 0:
+        raise ModelError("the feasibility constraints leave no feasible state", field="feasibility")
+    return out
 
 
 def check_expression(text, known, where: str, functions: Mapping[str, Callable] | None = None) -> Node:

@@ -600,7 +600,7 @@ def _gmcr_condition(terms):
 
 
 def _levels(conflict: Conflict, pref, env, m: int, where: str, funcs) -> np.ndarray:
-    from ..analysis.compile import preference_levels
+    from ..model.levels import preference_levels
     return np.asarray(preference_levels(pref, env, m, where, funcs))
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..engine.stability import CONCEPT_LABELS
-from .narrative import changed_options
+from ..analysis.narrative import changed_options
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..analysis.briefing import Briefing, PerspectiveView

@@ -1,4 +1,8 @@
-"""Plain-language explanations of verdicts: the move, and the sanction that deters it."""
+"""Plain-language explanations of verdicts: the move, and the sanction that deters it.
+
+Prose about analysis results lives in the analysis layer, next to what it explains, so that
+:meth:`Analysis.explain` needs nothing above it; the report and the command line use it too.
+"""
 
 from __future__ import annotations
 
