@@ -143,9 +143,11 @@ HOSTILE_EXPRESSIONS = {
     "walrus": ("x := 1", "cannot parse"),
     "call-eval": ("eval('1')", "cannot parse"),
     "unknown-function": ("open(t)", "unknown function 'open'"),
-    "deep-not": ("not " * 10000 + "alice.cooperate", "nested more than"),
-    "deep-minus": ("-" * 10000 + "t", "nested more than"),
-    "long-chain": (" + ".join(["t"] * 5000), "nested more than"),
+    "deep-not": ("not " * 2000 + "alice.cooperate", "nested more than"),
+    "deep-minus": ("-" * 5000 + "t", "nested more than"),
+    "long-chain": (" + ".join(["t"] * 2400), "nested more than"),
+    "too-long": ("not " * 10000 + "alice.cooperate", "DETENTE_MAX_EXPRESSION_CHARS"),
+    "huge-number": ("9" * 400 + " * t", "too large to compute with"),
     "empty": ("   ", "empty expression"),
 }
 
@@ -174,8 +176,8 @@ def test_hostile_expression(tmp_path, field, case):
 
 
 def test_deep_parentheses_are_fine(tmp_path):
-    """10,000 nested parentheses do not deepen the tree: the formula is accepted and works."""
-    deep = "(" * 10000 + "t" + ")" * 10000
+    """4,000 nested parentheses do not deepen the tree: the formula is accepted and works."""
+    deep = "(" * 4000 + "t" + ")" * 4000
     text = _edit(["decision_makers", 0, "preferences"], {"payoff": f"{deep} * (1 if alice.cooperate else 0)"})
     result = _run(tmp_path, ["analyze", "{f}", "--format", "json"], text)
     assert result.exit_code == 0, result.output
@@ -237,7 +239,15 @@ SCENARIO_CASES = {
     "sweep-lo-above-hi": (["sweeps"], [{"parameter": "t", "lo": 1, "hi": 0, "steps": 3}],
                           "sweeps[0]", "lo must be below hi"),
     "sweep-nan": (["sweeps"], [{"parameter": "t", "lo": float("nan"), "hi": 1, "steps": 3}],
-                  "sweeps[0]", "finite numbers"),
+                  "sweeps[0].lo", "finite number"),
+    "sweep-absurd-precision": (["sweeps"], [{"parameter": "t", "lo": 0, "hi": 1, "steps": 3, "precision": 1e-300}],
+                               "sweeps[0].precision", "floating-point resolution"),
+    "perception-third-level": (["perceptions"], {"alice": {"of_others": {"bob": {"of_others": {"alice": {}}}}}},
+                               "perceptions.alice.of_others.bob.of_others", "beyond level 2"),
+    "perception-param-inf": (["perceptions"], {"alice": {"parameters": {"t": float("inf")}}},
+                             "perceptions.alice.parameters.t", "finite number"),
+    "lone-surrogate-name": (["decision_makers", 0, "name"], "\ud800", "decision_makers[0].name", "lone surrogate"),
+    "lone-surrogate-key": (["outcomes"], {"x\udfff": "alice.cooperate"}, "outcomes", "lone surrogate"),
     "sweep-huge-steps": (["sweeps"], [{"parameter": "t", "lo": 0, "hi": 1, "steps": 10 ** 12}],
                          "sweeps[0].steps", "at most 10,000 steps"),
     "sweep-negative-precision": (["sweeps"], [{"parameter": "t", "lo": 0, "hi": 1, "steps": 3, "precision": -1}],

@@ -215,7 +215,8 @@ def _outcomes(conflict: Conflict, compiled: Compiled) -> dict[str, np.ndarray]:
 
 def _levels(conflict: Conflict, i: int, env, m: int, funcs) -> np.ndarray:
     dm = conflict.decision_makers[i]
-    return preference_levels(dm.preference, env, m, f"decision_makers[{i}].preferences", funcs)  # type: ignore[arg-type]
+    return preference_levels(dm.preference, env, m, f"decision_makers[{i}].preferences", funcs,  # type: ignore[arg-type]
+                             dm=dm.name)
 
 
 # The level rules live in the model layer (one rule for the compiler, studies and the GMCR+

@@ -60,6 +60,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import limits
 from ..engine.moves import GraphMoves
 from ..engine.stability import CONCEPT_LABELS, Game, normalize_concepts, stability
 from ..engine.states import StateSpace
@@ -466,6 +467,7 @@ def analyze_hypergame(conflict: Conflict, *, concept_for_choice: str = "seq",
     except DetenteError as exc:
         raise exc.located(source=conflict.source) from None
     true = compile_conflict(base)
+    limits.check_hypergame(true.n_states, true.game.n_dms, list(conflict.perceptions.values()), source=conflict.source)
     names = true.game.dm_names
     n = len(names)
     perceptions: dict[str, Perception] = {}
@@ -523,9 +525,10 @@ def analyze_hypergame(conflict: Conflict, *, concept_for_choice: str = "seq",
                        for combo in outcomes]
     hyper_eq = {x: _hypergame_equilibria(perceived, visible, names, x) for x in concepts}
     perceived_eq = []
-    union = sorted({s for dm in names for s in perceived[dm].equilibria[choice_c]})
+    eq_sets = {dm: set(perceived[dm].equilibria[choice_c]) for dm in names}  # once, not per state
+    union = sorted(set().union(*eq_sets.values()))
     for s in union[:MAX_OUTCOMES]:
-        item = {"state": s, "perceived_by": [dm for dm in names if s in perceived[dm].equilibria[choice_c]]}
+        item = {"state": s, "perceived_by": [dm for dm in names if s in eq_sets[dm]]}
         item.update(_label_state(reality, aware, perceived, visible, names, choice_c, s - 1))
         perceived_eq.append(item)
     second = _second_level(base, true, names, perceptions, wheres, visible, perceived_levels, choices,

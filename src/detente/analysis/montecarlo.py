@@ -31,9 +31,11 @@ from typing import Any
 
 import numpy as np
 
+from .. import limits
 from ..engine.stability import normalize_concepts
 from ..errors import DetenteError
 from ..model import Conflict
+from .compile import compile_conflict
 from .equilibria import DEFAULT_CONCEPTS
 from .study import Question, _study_chunks
 
@@ -257,6 +259,8 @@ def monte_carlo(conflict: Conflict, *, distributions: Mapping[str, Distribution]
     if unknown:
         raise DetenteError(f"unknown parameter(s) {', '.join(unknown)} (known: {', '.join(sorted(known))})",
                            field="--param", source=conflict.source)
+    limits.check_runs(n, compile_conflict(base, parameters).n_states, subject="the Monte Carlo study",
+                      field="samples", source=conflict.source)
     rng = np.random.default_rng(seed)
     draws = {name: d.sample(rng, n) for name, d in distributions.items()}
     names = normalize_concepts(concepts)

@@ -34,9 +34,11 @@ from typing import Any
 
 import numpy as np
 
+from .. import limits
 from ..engine.stability import normalize_concepts
 from ..errors import DetenteError
 from ..model import Conflict
+from .compile import compile_conflict
 from .equilibria import DEFAULT_CONCEPTS, Analysis
 
 
@@ -155,9 +157,16 @@ def sweep(conflict: Conflict, *, parameter: str, lo: float, hi: float, steps: in
         raise DetenteError(f"the precision must be a positive number, got {precision}", field="precision")
     concepts = normalize_concepts(concepts)
     focus = list(focus_states)
+    problem = limits.precision_problem(lo, hi, precision)
+    if problem:
+        raise DetenteError(problem, field="precision", source=conflict.source)
     grid = np.linspace(lo, hi, steps).tolist()
     if precision is None:
         precision = (hi - lo) / (steps - 1) / 1000
+    base_model = conflict.with_perspective(perspective) if perspective else conflict
+    first = compile_conflict(base_model, {**dict(parameters or {}), parameter: lo})
+    limits.check_runs(steps + limits.bisection_steps(lo, hi, precision), first.n_states, subject="the sweep",
+                      field="steps", source=conflict.source)
     evaluate_at = _Signatures(conflict, parameter, concepts, focus, perspective, parameters)
 
     evaluate_at(grid, progress)

@@ -169,10 +169,12 @@ _FRAMEWORK_EXCEPTIONS = _framework_exceptions()
 def handle_errors() -> Iterator[None]:
     """Turn exceptions into one clear line on stderr and an exit code.
 
-    * :class:`~detente.errors.DetenteError`, ``OSError`` and ``ValueError`` (bad user input):
-      ``error: <file>, field '<x>': <reason>`` in red, exit code 2;
-    * anything else is a bug: a one-line "internal error" asking for a report, exit code 1
-      (with ``DETENTE_DEBUG=1`` the exception propagates with its traceback instead).
+    * :class:`~detente.errors.DetenteError` (bad input, or a resource limit) and ``OSError`` (a
+      file that cannot be read or written): ``error: <file>, field '<x>': <reason>`` in red,
+      exit code 2;
+    * anything else is a bug, never reported as bad input: a one-line "internal error" saying
+      how to report it, exit code 1 (with ``DETENTE_DEBUG=1`` the exception propagates with its
+      traceback instead).
 
     Typer/click's own exceptions (usage errors, ``typer.Exit``) pass through untouched. The app's
     command group runs every command inside this handler, so commands need not use it.
@@ -184,7 +186,7 @@ def handle_errors() -> Iterator[None]:
     except BrokenPipeError:
         _silence_stdout()
         raise typer.Exit(EXIT_INTERNAL_ERROR) from None
-    except (DetenteError, OSError, ValueError) as exc:
+    except (DetenteError, OSError) as exc:
         print_error(format_error(exc))
         raise typer.Exit(EXIT_USER_ERROR) from None
     except Exception as exc:
@@ -193,8 +195,8 @@ def handle_errors() -> Iterator[None]:
         text = f"{type(exc).__name__}: {exc}".splitlines()[0] if str(exc) else type(exc).__name__
         err_console.print(Text.assemble(
             ("internal error: ", "bold red"), (text, "red"),
-            (f" (this is a bug in detente: please report it with the command and scenario; "
-             f"run with {DEBUG_ENV}=1 to see the traceback)", "dim")), soft_wrap=True)
+            (f" (this is a bug in detente, not a problem with your input: please report it (file an issue) with the "
+             f"command, the scenario file and the traceback that {DEBUG_ENV}=1 prints)", "dim")), soft_wrap=True)
         raise typer.Exit(EXIT_INTERNAL_ERROR) from None
 
 

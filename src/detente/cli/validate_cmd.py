@@ -33,19 +33,12 @@ def validate(file: ScenarioFile) -> None:
 
 
 def compile_all(conflict: "Conflict") -> "Compiled":
-    """Compile the scenario and each of its perspectives; errors name the file and field."""
-    from ..analysis.compile import compile_conflict
+    """Run every check a later command would run (:func:`detente.analysis.validation.check_all`):
+    the model, each perspective and perception, declared sweeps, outcomes, status quo, limits."""
+    from ..analysis.validation import check_all
 
-    with busy(f"checking {conflict.name or 'the scenario'}") as progress:
-        compiled = compile_conflict(conflict, progress=progress)
-        for name in conflict.perspectives:
-            try:
-                compile_conflict(conflict.with_perspective(name))
-            except DetenteError as exc:
-                if not (exc.field or "").startswith("perspectives"):
-                    exc.reason = f"under perspective '{name}': {exc.reason}"
-                raise exc.located(source=conflict.source) from None
-    return compiled
+    with busy(f"checking {conflict.name or 'the scenario'}"):
+        return check_all(conflict)
 
 
 def _plural(n: int, word: str) -> str:

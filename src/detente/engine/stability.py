@@ -30,6 +30,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import limits
 from .moves import INT_FILL_MAX, OptionMoves
 from .reach import reach_min
 
@@ -128,6 +129,8 @@ def stability(game: Game, concepts=("nash", "gmr", "smr", "seq")) -> dict[str, n
     [3]
     """
     names = normalize_concepts(concepts)
+    if game.space is not None and ("sim" in names or "seqsim" in names):
+        limits.check_sim(game.n_states, [len(b) for b in game.dm_bits])
     out: dict[str, list[np.ndarray]] = {c: [] for c in names}
     cache: dict = {}       # the others' choice sets, shared by every DM's SIM / SEQ-SIM test
     if hasattr(game.moves, "deterred"):

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .. import limits
 from ..errors import ModelError, ModelTooLargeError
 
 MAX_OPTIONS = 30
@@ -64,15 +65,19 @@ class StateSpace:
             raise ModelTooLargeError(
                 f"{n_options} options give 2^{n_options} candidate states; detente enumerates at most "
                 f"{MAX_OPTIONS} options. Split the conflict, merge options, or use graph form.")
+        limits.check_candidates(n_options)
         total = 1 << n_options
         chunk = 1 << min(CHUNK_BITS, n_options)
         kept: list[np.ndarray] = []
+        found = 0
         for start in range(0, total, chunk):
             codes = np.arange(start, min(start + chunk, total), dtype=np.int64)
             mask = np.asarray(feasible(codes), dtype=bool)
             if mask.shape == ():
                 mask = np.full(codes.shape, bool(mask))
             kept.append(codes[mask])
+            found += int(kept[-1].size)
+            limits.check_states(found)  # stop as soon as the model is known to be too large
             if progress:
                 progress(min(start + chunk, total), total)
         codes = np.concatenate(kept) if kept else np.zeros(0, np.int64)

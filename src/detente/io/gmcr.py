@@ -34,6 +34,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import limits
 from ..errors import DetenteError, FileFormatError, ModelError
 from ..model import Conflict, DecisionMaker, Feasibility, Option, Perception, Prioritization, Ranking
 from ..model.expressions import parse
@@ -77,6 +78,11 @@ def unique_names(names: list[str], fallback: str) -> list[str]:
     return out
 
 
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else f"{text[:40]}... ({len(text):,} characters)"
+
+
 # -- reading helpers --------------------------------------------------------------------------------
 class _Reader:
     """Collects problems with their field paths while reading a .gmcr structure."""
@@ -94,14 +100,14 @@ class _Reader:
 
     def index(self, value: Any, n: int, field: str, what: str = "an option index") -> int | None:
         if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-            self.fail(f"expected {what} (a whole number), got {value!r}", field)
+            self.fail(f"expected {what} (a whole number), got {_shown(value)}", field)
             return None
         try:
             k = int(value)
             if isinstance(value, float) and value != k:
                 raise ValueError
         except (ValueError, OverflowError):
-            self.fail(f"expected {what} (a whole number), got {value!r}", field)
+            self.fail(f"expected {what} (a whole number), got {_shown(value)}", field)
             return None
         if not 0 <= k < n:
             things = "options" if "option" in what else "decision makers"
@@ -128,20 +134,20 @@ class _Reader:
 
     def literals(self, value: Any, n: int, field: str):
         if not isinstance(value, list):
-            self.fail(f"expected a condition: a list of [optionIndex, \"Y\"|\"N\"] pairs, got {value!r}", field)
+            self.fail(f"expected a condition: a list of [optionIndex, \"Y\"|\"N\"] pairs, got {_shown(value)}", field)
             return None
         out = []
         ok = True
         for j, pair in enumerate(value):
             where = f"{field}[{j}]"
             if not isinstance(pair, (list, tuple)) or len(pair) != 2:
-                self.fail(f"expected a pair [optionIndex, \"Y\"|\"N\"], got {pair!r}", where)
+                self.fail(f"expected a pair [optionIndex, \"Y\"|\"N\"], got {_shown(pair)}", where)
                 ok = False
                 continue
             k = self.index(pair[0], n, f"{where}[0]")
             yn = pair[1]
             if yn not in ("Y", "N"):
-                self.fail(f"expected \"Y\" or \"N\", got {yn!r}", f"{where}[1]")
+                self.fail(f"expected \"Y\" or \"N\", got {_shown(yn)}", f"{where}[1]")
                 ok = False
             if k is None:
                 ok = False
@@ -152,7 +158,7 @@ class _Reader:
     def ranking(self, value: Any, field: str):
         if not isinstance(value, list):
             self.fail(f"expected a ranking: a list of state numbers best first (ties as nested lists), "
-                      f"got {value!r}", field)
+                      f"got {_shown(value)}", field)
             return None
         order = []
         for k, entry in enumerate(value):
@@ -160,7 +166,7 @@ class _Reader:
             for j, s in enumerate(group):
                 if isinstance(s, bool) or not isinstance(s, int):
                     where = f"{field}[{k}]" + (f"[{j}]" if isinstance(entry, list) else "")
-                    self.fail(f"expected a state number, got {s!r}", where)
+                    self.fail(f"expected a state number, got {_shown(s)}", where)
                     return None
             order.append(list(group))
         return order
@@ -227,7 +233,7 @@ def gmcr_to_conflict(data: Any, source: str = "<api>", use_metadata: bool = True
     for key in ("useManualPreferenceRanking", "useManualPreferenceVectors"):
         if key in data:
             if not isinstance(data[key], bool):
-                r.fail(f"expected true or false, got {data[key]!r}", key)
+                r.fail(f"expected true or false, got {_shown(data[key])}", key)
             else:
                 manual = data[key]
             break
@@ -238,7 +244,7 @@ def gmcr_to_conflict(data: Any, source: str = "<api>", use_metadata: bool = True
     for i, o in enumerate(raw_options):
         where = f"options[{i}]"
         if not isinstance(o, dict):
-            r.fail(f"expected an option {{\"name\", \"permittedDirection\"}}, got {o!r}", where)
+            r.fail(f"expected an option {{\"name\", \"permittedDirection\"}}, got {_shown(o)}", where)
             names.append(f"option {i}")
             directions.append("both")
             continue
@@ -246,10 +252,10 @@ def gmcr_to_conflict(data: Any, source: str = "<api>", use_metadata: bool = True
             r.fail("required, but missing", f"{where}.name")
         name = o.get("name", f"option {i}")
         if not isinstance(name, (str, int, float)) or isinstance(name, bool):
-            r.fail(f"expected a name (text), got {name!r}", f"{where}.name")
+            r.fail(f"expected a name (text), got {_shown(name)}", f"{where}.name")
         names.append(str(name))
         d = o.get("permittedDirection", "both")
-        if d not in DIRECTIONS:
+        if not isinstance(d, str) or d not in DIRECTIONS:
             r.fail(f"expected \"both\", \"fwd\" or \"back\", got {d!r}", f"{where}.permittedDirection")
             d = "both"
         directions.append(DIRECTIONS[d])
@@ -263,12 +269,15 @@ def gmcr_to_conflict(data: Any, source: str = "<api>", use_metadata: bool = True
         own: list[int] = []
         dm_options.append(own)
         if not isinstance(dm, dict):
-            r.fail(f"expected a decision maker {{\"name\", \"options\", \"preferences\"}}, got {dm!r}", where)
+            r.fail(f"expected a decision maker {{\"name\", \"options\", \"preferences\"}}, got {_shown(dm)}", where)
             dm_names.append(f"dm {d}")
             continue
         if "name" not in dm:
             r.fail("required, but missing", f"{where}.name")
-        dm_names.append(str(dm.get("name", f"dm {d}")))
+        dm_name = dm.get("name", f"dm {d}")
+        if not isinstance(dm_name, (str, int, float)) or isinstance(dm_name, bool):
+            r.fail(f"expected a name (text), got {_shown(dm_name)}", f"{where}.name")
+        dm_names.append(str(dm_name))
         opts = dm.get("options")
         if opts is None:
             r.fail("required, but missing", f"{where}.options")
@@ -318,7 +327,7 @@ def gmcr_to_conflict(data: Any, source: str = "<api>", use_metadata: bool = True
     infeasibles = []
     raw_inf = data.get("infeasibles", [])
     if not isinstance(raw_inf, list):
-        r.fail(f"expected a list of conditions, got {raw_inf!r}", "infeasibles")
+        r.fail(f"expected a list of conditions, got {_shown(raw_inf)}", "infeasibles")
         raw_inf = []
     for j, c in enumerate(raw_inf):
         cond = r.condition(c, n, f"infeasibles[{j}]")
@@ -332,7 +341,7 @@ def gmcr_to_conflict(data: Any, source: str = "<api>", use_metadata: bool = True
         prefs.append(conds)
         raw = dm.get("preferences", [])
         if not isinstance(raw, list):
-            r.fail(f"expected a list of conditions, got {raw!r}", f"{where}.preferences")
+            r.fail(f"expected a list of conditions, got {_shown(raw)}", f"{where}.preferences")
             raw = []
         for j, c in enumerate(raw):
             cond = r.condition(c, n, f"{where}.preferences[{j}]")
@@ -342,7 +351,7 @@ def gmcr_to_conflict(data: Any, source: str = "<api>", use_metadata: bool = True
         misperceptions.append(misp)
         raw = dm.get("misperceptions", [])
         if not isinstance(raw, list):
-            r.fail(f"expected a list of conditions, got {raw!r}", f"{where}.misperceptions")
+            r.fail(f"expected a list of conditions, got {_shown(raw)}", f"{where}.misperceptions")
             raw = []
         for j, c in enumerate(raw):
             cond = r.condition(c, n, f"{where}.misperceptions[{j}]")
@@ -360,7 +369,7 @@ def gmcr_to_conflict(data: Any, source: str = "<api>", use_metadata: bool = True
     coalitions: list[list[str]] = []
     raw_co = data.get("coalitions", [])
     if not isinstance(raw_co, list):
-        r.fail(f"expected a list, got {raw_co!r}", "coalitions")
+        r.fail(f"expected a list, got {_shown(raw_co)}", "coalitions")
         raw_co = []
     seen_co: dict[int, int] = {}
     for j, item in enumerate(raw_co):
@@ -381,8 +390,7 @@ def gmcr_to_conflict(data: Any, source: str = "<api>", use_metadata: bool = True
     r.check()
 
     # feasible states, computed exactly as GMCR+ does (bit ops on the reordered options)
-    if n > 30:
-        raise FileFormatError(f"{n} options: too many to enumerate 2^{n} states", field="options", source=source)
+    limits.check_candidates(n, field="options", source=source)
     kept = []
     for start in range(0, 1 << n, 1 << 20):
         codes = np.arange(start, min(start + (1 << 20), 1 << n), dtype=np.int64)

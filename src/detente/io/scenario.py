@@ -26,6 +26,7 @@ from ..errors import DetenteError, FileFormatError
 from ..model import (Belief, Conflict, Parameter, DecisionMaker, Feasibility, GraphForm, Option, Payoff, Perception, Perspective,
                      Prioritization, Ranking, SweepSpec)
 from ..model.preferences import Preference
+from ._parse import check_document_size, parse_json, parse_yaml
 from .schema import (DecisionMakerSpec, ParameterSpec, ImplicationSpec, OptionSpec, PayoffSpec, PerceptionSpec, PreferencesSpec,
                      ScenarioSpec)
 from .validate import validate_conflict
@@ -38,6 +39,7 @@ def read_text(path: str | os.PathLike[str]) -> str:
     """The file's text, or a FileFormatError saying why it cannot be read."""
     p = Path(path)
     try:
+        check_document_size(p.stat().st_size, str(path))
         raw = p.read_bytes()
     except FileNotFoundError:
         raise FileFormatError("file not found", source=str(path)) from None
@@ -46,83 +48,18 @@ def read_text(path: str | os.PathLike[str]) -> str:
     except OSError as exc:
         raise FileFormatError(f"cannot read the file: {exc.strerror or exc}", source=str(path)) from None
     try:
+        check_document_size(len(raw), str(path))
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise FileFormatError(f"not a UTF-8 text file (byte {exc.start} cannot be decoded)",
                               source=str(path)) from None
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """SafeLoader that refuses duplicate keys in a mapping (YAML would silently keep the last)."""
-
-
-def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
-    loader.flatten_mapping(node)
-    out: dict = {}
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=deep)
-        try:
-            hash(key)
-        except TypeError:
-            raise yaml.constructor.ConstructorError(None, None, "a mapping key must be plain text",
-                                                    key_node.start_mark) from None
-        if key in out:
-            raise yaml.constructor.ConstructorError(None, None, f"duplicate key '{key}'", key_node.start_mark)
-        out[key] = loader.construct_object(value_node, deep=deep)
-    return out
-
-
-_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-if hasattr(yaml, "CSafeLoader"):
-    class _UniqueKeyCLoader(yaml.CSafeLoader):  # type: ignore[misc,name-defined]
-        """libyaml's SafeLoader with the same duplicate-key check (about 15× faster)."""
-
-    _UniqueKeyCLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-else:  # pragma: no cover - PyYAML built without libyaml
-    _UniqueKeyCLoader = None  # type: ignore[assignment,misc]
-
-
-def parse_yaml(text: str, source: str) -> Any:
-    if _UniqueKeyCLoader is not None:
-        try:
-            return yaml.load(text, Loader=_UniqueKeyCLoader)  # noqa: S506 - a SafeLoader subclass
-        except yaml.YAMLError:
-            pass   # read it again with the pure-Python loader, whose messages and locations we report
-    try:
-        return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        what = exc.problem or exc.context or "syntax error"
-        raise FileFormatError(f"malformed YAML at {where}{what}", source=source) from None
-    except yaml.YAMLError as exc:
-        raise FileFormatError(f"malformed YAML: {exc}", source=source) from None
-
-
-def parse_json(text: str, source: str) -> Any:
-    def no_duplicates(pairs):
-        out = {}
-        for k, v in pairs:
-            if k in out:
-                raise ValueError(f"duplicate key '{k}'")
-            out[k] = v
-        return out
-
-    try:
-        return json.loads(text, object_pairs_hook=no_duplicates)
-    except json.JSONDecodeError as exc:
-        raise FileFormatError(f"malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}",
-                              source=source) from None
-    except ValueError as exc:
-        raise FileFormatError(f"malformed JSON: {exc}", source=source) from None
-
-
 # -- pydantic errors -> field paths -----------------------------------------------------------------
 _TYPE_WORDS = {
     "string_type": "text", "int_type": "a whole number", "int_parsing": "a whole number",
     "int_from_float": "a whole number", "float_type": "a number", "float_parsing": "a number",
-    "bool_type": "true or false", "bool_parsing": "true or false", "list_type": "a list",
+    "finite_number": "a finite number", "bool_type": "true or false", "bool_parsing": "true or false", "list_type": "a list",
     "tuple_type": "a list", "dict_type": "a mapping (key: value)", "model_type": "a mapping (key: value)",
     "model_attributes_type": "a mapping (key: value)", "literal_error": None,
 }
@@ -139,7 +76,8 @@ def _describe(value: Any) -> str:
         return f"text {value!r}" if len(value) < 40 else "text"
     if value is None:
         return "nothing (null)"
-    return repr(value)
+    text = repr(value)
+    return text if len(text) <= 60 else f"{text[:30]}... ({len(text):,} characters)"
 
 
 def _is_tag(seg: Any) -> bool:

@@ -34,7 +34,8 @@ ReversibleText = Literal["both", "forward", "backward", "irreversible", "fwd", "
 
 
 class _Spec(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    # Numbers must be finite everywhere (parameters, payoff parameters, sweep specs, perceptions).
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, allow_inf_nan=False)
 
 
 class OptionSpec(_Spec):

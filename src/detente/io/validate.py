@@ -8,6 +8,7 @@ together.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 import unicodedata
@@ -15,16 +16,25 @@ from collections.abc import Iterable
 
 import numpy as np
 
+from .. import limits
 from ..errors import DetenteError, ModelError
 from ..model import Conflict, Payoff, Perception, Preference, Prioritization, Ranking
 from ..model.names import IDENTIFIER, KEYWORDS
 from ..model.expressions import evaluate, parse
+from ._parse import text_problem
 from ._states import MAX_VALIDATION_OPTIONS, as_mask, check_expression, expression_functions, feasible_codes, \
     state_env
 
 
 MAX_SWEEP_STEPS = 10_000
 """Most grid points a sweep may have (each is a full analysis; tipping points are then bisected)."""
+
+
+def _finite(value: object) -> bool:
+    try:
+        return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    except OverflowError:
+        return False
 
 
 def combine(errors: list[DetenteError], source: str | None = None) -> DetenteError:
@@ -286,10 +296,13 @@ class _Checker:
             for k, text in enumerate(pref.statements):
                 self.expr(text, f"{where}.prioritization[{k}]")
         elif isinstance(pref, Payoff):
-            for name in pref.parameters:
+            for name, value in pref.parameters.items():
                 problem = identifier_problem(name)
                 if problem:
                     self.add(ModelError(problem, field=f"{where}.payoff.parameters.{name}"))
+                elif not _finite(value):
+                    self.add(ModelError(f"expected a finite number, got {value!r}",
+                                        field=f"{where}.payoff.parameters.{name}"))
             self.expr(pref.formula, f"{where}.payoff", pref.parameters)
         elif not isinstance(pref, Ranking):
             self.add(ModelError(f"unknown kind of preference {type(pref).__name__}", field=where))
@@ -377,14 +390,18 @@ class _Checker:
                 self.add(ModelError("lo and hi are equal: nothing to sweep", field=where))
             elif s.lo > s.hi:
                 self.add(ModelError(f"lo must be below hi, got lo={s.lo} and hi={s.hi}", field=where))
-            if s.precision is not None and not (math.isfinite(s.precision) and s.precision > 0):
-                self.add(ModelError(f"the precision must be a positive number, got {s.precision}",
-                                    field=f"{where}.precision"))
+            problem = limits.precision_problem(s.lo, s.hi, s.precision)
+            if problem:
+                self.add(ModelError(problem, field=f"{where}.precision"))
             if s.perspective is not None and s.perspective not in c.perspectives:
                 self.add(ModelError(f"unknown perspective '{s.perspective}'", field=f"{where}.perspective"))
 
-    def perception(self, key: str, p: Perception, where: str, owner: str | None = None) -> None:
+    def perception(self, key: str, p: Perception, where: str, owner: str | None = None, level: int = 1) -> None:
         own = self.dm_name(key, where)
+        if p.of_others and level >= limits.PERCEPTION_LEVELS:
+            self.add(ModelError(f"hypergames beyond level {limits.PERCEPTION_LEVELS} are not supported (perceptions "
+                                "of perceptions at most): remove this of_others", field=f"{where}.of_others"))
+            return
         for dm, pref in p.preferences.items():
             name = self.dm_name(dm, f"{where}.preferences.{dm}")
             if name is not None and name == own and owner is None:
@@ -392,9 +409,11 @@ class _Checker:
                                     f"cannot be replaced here", field=f"{where}.preferences.{dm}"))
             elif name is not None:
                 self.preference(pref, f"{where}.preferences.{dm}")
-        for k in p.parameters:
+        for k, value in p.parameters.items():
             if k not in self.c.parameters and k not in self.payoff_params:
                 self.add(ModelError(f"unknown parameter '{k}'", field=f"{where}.parameters.{k}"))
+            elif not _finite(value):
+                self.add(ModelError(f"expected a finite number, got {value!r}", field=f"{where}.parameters.{k}"))
         for j, name in enumerate(p.unaware_options):
             if self.graph:
                 self.add(ModelError("unaware_options needs an option-form model; in graph form list "
@@ -405,7 +424,7 @@ class _Checker:
             except DetenteError as exc:
                 self.add(exc.located(field_prefix=f"{where}.unaware_options[{j}]"))
         for other, q in p.of_others.items():
-            self.perception(other, q, f"{where}.of_others.{other}", owner=own)
+            self.perception(other, q, f"{where}.of_others.{other}", owner=own, level=level + 1)
 
     # -- phase 2: against the states ---------------------------------------------------------
     def states(self) -> np.ndarray | None:
@@ -500,6 +519,28 @@ class _Checker:
             cond(sq, "status_quo")
 
 
+def _unwritable_text(conflict: Conflict) -> tuple[str, str] | None:
+    """(field, reason) for the first text in the model that cannot be written (a lone surrogate)."""
+    stack: list[tuple[object, str]] = [(conflict, "")]
+    while stack:
+        value, path = stack.pop()
+        if isinstance(value, str):
+            problem = text_problem(value)
+            if problem:
+                return path or "name", problem
+        elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+            for f in dataclasses.fields(value):
+                stack.append((getattr(value, f.name), f"{path}.{f.name}" if path else f.name))
+        elif isinstance(value, dict):
+            for k, v in value.items():
+                if isinstance(k, str) and text_problem(k):
+                    return path, f"a key: {text_problem(k)}"
+                stack.append((v, f"{path}.{k}"))
+        elif isinstance(value, (list, tuple)):
+            stack.extend((v, f"{path}[{i}]") for i, v in enumerate(value))
+    return None
+
+
 def validate_conflict(conflict: Conflict, source: str | None = None) -> np.ndarray | None:
     """Check ``conflict`` and raise one :class:`DetenteError` listing every problem found.
 
@@ -507,6 +548,9 @@ def validate_conflict(conflict: Conflict, source: str | None = None) -> np.ndarr
     else None.
     """
     src = source or conflict.source
+    unwritable = _unwritable_text(conflict)
+    if unwritable:
+        raise ModelError(unwritable[1], field=unwritable[0], source=src)
     ch = _Checker(conflict)
     ch.names()
     ch.structure()

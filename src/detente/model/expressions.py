@@ -29,6 +29,7 @@ Booleans count as 1/0 in arithmetic, so ``5 * russia.fight`` is 5 where Russia f
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -36,8 +37,10 @@ from typing import Any, Union
 
 import numpy as np
 from lark import Lark, Token, Transformer, Tree, v_args
-from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+from lark.exceptions import (LarkError, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken,
+                              VisitError)
 
+from .. import limits
 from ..errors import ExpressionError
 
 _GRAMMAR = r"""
@@ -132,7 +135,11 @@ class Node:
 @v_args(inline=True)
 class _ToNodes(Transformer):
     def number(self, tok: Token) -> Node:
-        return Node("num", (float(tok),))
+        value = float(tok)
+        if not math.isfinite(value):
+            shown = str(tok) if len(tok) <= 30 else f"{str(tok)[:12]}...({len(tok)} characters)"
+            raise ExpressionError(f"the number {shown} is too large to compute with (the largest is about 1.8e308)")
+        return Node("num", (value,))
 
     def true(self) -> Node:
         return Node("bool", (True,))
@@ -180,9 +187,10 @@ class _ToNodes(Transformer):
         return Node("cond", (c, a, b))
 
 
-MAX_DEPTH = 200
-"""Deepest expression tree accepted (``not not ... x`` or ``a + b + ...`` count one level each):
-deeper text is refused with a clear error instead of exhausting Python's recursion limit."""
+MAX_DEPTH = limits.EXPRESSION_DEPTH.default
+"""Deepest expression tree accepted by default (``not not ... x`` or ``a + b + ...`` count one level
+each): deeper text is refused with a clear error instead of exhausting Python's recursion limit.
+``DETENTE_MAX_EXPRESSION_DEPTH`` changes it; ``DETENTE_MAX_EXPRESSION_CHARS`` bounds the length."""
 
 
 def _depth(tree: Tree) -> int:
@@ -229,17 +237,29 @@ def parse(text: str) -> Node:
         raise ExpressionError(f"expected an expression as text, got {type(text).__name__} {text!r}")
     if not text.strip():
         raise ExpressionError("empty expression")
+    max_chars = limits.EXPRESSION_CHARS.value()
+    if len(text) > max_chars:
+        raise ExpressionError(f"the expression is too long: {len(text):,} characters, over the limit of "
+                              f"{max_chars:,} (split it into definitions, or set {limits.EXPRESSION_CHARS.env} "
+                              "to allow more)")
     try:
         tree = _parser().parse(text)
     except UnexpectedInput as exc:
         raise ExpressionError(_describe_parse_error(text, exc)) from None
     except LarkError as exc:  # pragma: no cover - defensive
         raise ExpressionError(f"cannot parse {text!r}: {exc}") from None
-    if _depth(tree) > MAX_DEPTH:
+    max_depth = limits.EXPRESSION_DEPTH.value()
+    if _depth(tree) > max_depth:
         shown = text if len(text) <= 60 else text[:57] + "..."
-        raise ExpressionError(f"cannot parse {shown!r}: nested more than {MAX_DEPTH} levels deep "
-                              "(split it into parameters or shorter conditions)")
-    return _ToNodes().transform(tree)
+        raise ExpressionError(f"cannot parse {shown!r}: nested more than {max_depth} levels deep "
+                              f"(split it into definitions or shorter conditions, or set "
+                              f"{limits.EXPRESSION_DEPTH.env} to allow more)")
+    try:
+        return _ToNodes().transform(tree)
+    except VisitError as exc:
+        if isinstance(exc.orig_exc, ExpressionError):
+            raise exc.orig_exc from None
+        raise
 
 
 def _describe_parse_error(text: str, exc: UnexpectedInput) -> str:

@@ -11,7 +11,7 @@ as manual rankings. Pure numpy over the model's expressions (no engine).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
@@ -33,11 +33,64 @@ def _eval_located(text: str, env: Mapping, where: str, functions: Mapping | None
 
 
 
-def dense_levels(values: np.ndarray) -> np.ndarray:
-    """Rank values into 0..L−1 (equal values tie), as int32; higher value = higher level."""
+LEVEL_RTOL = 1e-12
+"""Relative tolerance under which two payoffs are the same level: floating-point noise such as
+``0.1 + 0.2`` against ``0.3`` (one ulp apart) ties, anything further apart is ranked exactly.
+Two values a, b tie when ``|a - b| <= LEVEL_RTOL * max(|a|, |b|)``; ties never chain further:
+a level holds values within the tolerance of its smallest member."""
+
+
+def dense_levels(values: np.ndarray | Sequence[float], *, rtol: float = LEVEL_RTOL) -> np.ndarray:
+    """Rank finite values into dense levels 0..L-1 (higher value, higher level), as int32.
+
+    Distinct values are ranked exactly (no rounding, so no overflow at any magnitude); values
+    within ``rtol`` of each other, relatively, tie (see :data:`LEVEL_RTOL`). ``values`` may be
+    one row of m values or an array (..., m): each row along the last axis is ranked on its own
+    (e.g. one row per sample of a batched study; :func:`payoff_levels` is the same with the
+    payoff error message). Non-finite values raise :class:`~detente.errors.ModelError`;
+    :func:`preference_levels` reports them with the decision maker, formula and states first.
+
+    >>> dense_levels([3.0, 1.0, 3.0, 2.0]).tolist()
+    [2, 0, 2, 1]
+    >>> dense_levels([0.1 + 0.2, 0.3, 1e300, 2e300]).tolist()
+    [0, 0, 1, 2]
+    >>> dense_levels([[1.0, 2.0], [5.0, 5.0]]).tolist()
+    [[0, 1], [0, 0]]
+    """
     vals = np.asarray(values, dtype=np.float64)
-    _, inv = np.unique(np.round(vals, 10), return_inverse=True)
-    return inv.astype(np.int32).reshape(-1)
+    shape = vals.shape if vals.ndim else (1,)
+    rows = vals.reshape(-1, shape[-1]) if vals.ndim >= 2 else vals.reshape(1, -1)
+    if not np.all(np.isfinite(rows)):
+        raise ModelError("cannot rank non-finite values (nan or inf) into preference levels")
+    n, m = rows.shape
+    out = np.zeros((n, m), dtype=np.int32)
+    if m == 0:
+        return out.reshape(shape)
+    order = np.argsort(rows, axis=1, kind="stable")
+    s = np.take_along_axis(rows, order, axis=1)
+    gap = np.diff(s, axis=1)
+    scale = np.maximum(np.abs(s[:, 1:]), np.abs(s[:, :-1]))
+    new_level = gap > rtol * scale                      # (n, m-1): does a new level start here?
+    tied = ~new_level & (gap > 0)
+    if tied.any():
+        _split_chains(s, new_level, rtol)
+    ranks = np.concatenate([np.zeros((n, 1), np.int32), np.cumsum(new_level, axis=1, dtype=np.int32)], axis=1)
+    np.put_along_axis(out, order, ranks, axis=1)
+    return out.reshape(shape)
+
+
+def _split_chains(s: np.ndarray, new_level: np.ndarray, rtol: float) -> None:
+    """Where near-equal values chain (a~b, b~c, but a and c further apart than the tolerance),
+    start a new level at the first value beyond the tolerance of its level's smallest member."""
+    for r in np.flatnonzero((~new_level & (np.diff(s, axis=1) > 0)).any(axis=1)):
+        row, starts = s[r], new_level[r]
+        anchor = row[0]
+        for k in range(1, row.size):
+            if starts[k - 1]:
+                anchor = row[k]
+            elif row[k] - anchor > rtol * max(abs(row[k]), abs(anchor)):
+                starts[k - 1] = True
+                anchor = row[k]
 
 
 def rank_rows(keys: np.ndarray) -> np.ndarray:
@@ -66,7 +119,8 @@ def rank_rows(keys: np.ndarray) -> np.ndarray:
 
 def payoff_levels(values: np.ndarray, where: str = "payoff") -> np.ndarray:
     """Preference levels from payoff values, ranked along the last axis (higher value = higher
-    level, values equal to 10 decimals tie); non-finite values are an error naming ``where``.
+    level, exactly, ties only within :data:`LEVEL_RTOL`); non-finite values are an error naming
+    ``where``.
 
     The one rule for payoffs: :func:`preference_levels` calls it with one state vector ``(m,)``,
     parameter studies with a batch ``(n, m)`` (row k = the levels of parameter vector k), so the
@@ -82,7 +136,7 @@ def payoff_levels(values: np.ndarray, where: str = "payoff") -> np.ndarray:
         at = f"state {int(bad[-1]) + 1}" + (f" (parameter vector {int(bad[0]) + 1})" if arr.ndim > 1 else "")
         raise ModelError(f"the payoff formula gives a non-finite value (nan or inf) at {at}; "
                          f"check divisions and function arguments", field=where)
-    return rank_rows(np.round(arr, 10))
+    return dense_levels(arr)
 
 
 def _dense_rank(values: np.ndarray, bound: int) -> np.ndarray:
@@ -97,8 +151,14 @@ def _dense_rank(values: np.ndarray, bound: int) -> np.ndarray:
     return inv.astype(np.int32).reshape(-1)
 
 
-def preference_levels(pref: Preference, env: Mapping, m: int, where: str, funcs=None) -> np.ndarray:
-    """Integer levels (higher = preferred) for every state from one preference specification."""
+def preference_levels(pref: Preference, env: Mapping, m: int, where: str, funcs=None, *,
+                      dm: str | None = None) -> np.ndarray:
+    """Integer levels (higher = preferred) for every state from one preference specification.
+
+    The single place where preferences become levels: payoffs are ranked by :func:`dense_levels`
+    (exact, ties only within :data:`LEVEL_RTOL`); a payoff that is not finite at some state is
+    an error naming the decision maker ``dm``, the formula and the states.
+    """
     funcs = funcs or expression_functions()
     if isinstance(pref, Prioritization):
         if not pref.statements:
@@ -121,8 +181,21 @@ def preference_levels(pref: Preference, env: Mapping, m: int, where: str, funcs=
         local_env.update({k: float(v) for k, v in pref.parameters.items()})
         value = _eval_located(pref.formula, local_env, f"{where}.payoff", funcs)
         arr = np.broadcast_to(np.asarray(value, dtype=np.float64), (m,))
+        if not np.all(np.isfinite(arr)):
+            raise ModelError(_non_finite(pref.formula, arr, dm), field=f"{where}.payoff")
         return payoff_levels(arr, f"{where}.payoff")
     raise ModelError("no preferences given (need prioritization, ranking or payoff)", field=where)
+
+
+def _non_finite(formula: str, arr: np.ndarray, dm: str | None) -> str:
+    bad = np.flatnonzero(~np.isfinite(arr))
+    states = ", ".join(str(int(t) + 1) for t in bad[:10]) + (f" and {bad.size - 10} more" if bad.size > 10 else "")
+    kinds = sorted({"nan" if np.isnan(x) else "an infinite value" for x in arr[bad[:100]]})
+    shown = formula if len(formula) <= 80 else formula[:77] + "..."
+    who = f" of {dm}" if dm else ""
+    return (f"the payoff formula{who} '{shown}' gives a non-finite value ({' or '.join(kinds)}) at state(s) "
+            f"{states}: an overflow (beyond about ±1.8e308), a division by zero or an undefined operation "
+            f"(0/0, inf-inf, log of a negative number); rescale the formula or guard the operation")
 
 
 def _ranking_levels(pref: Ranking, m: int, where: str) -> np.ndarray:
@@ -145,4 +218,4 @@ def _ranking_levels(pref: Ranking, m: int, where: str) -> np.ndarray:
     return dense_levels(levels)
 
 
-__all__ = ["dense_levels", "rank_rows", "payoff_levels", "preference_levels"]
+__all__ = ["LEVEL_RTOL", "dense_levels", "rank_rows", "payoff_levels", "preference_levels"]

@@ -1,0 +1,202 @@
+"""Resource limits, checked *before* the work, each with a clear message and the knob to raise it.
+
+Every limit has a default and an environment variable that raises (or lowers) it, e.g.
+``DETENTE_MAX_STATES=20000000 detente analyze big.yaml``. A check that fails raises
+:class:`~detente.errors.ModelTooLargeError` (a :class:`~detente.errors.DetenteError`) saying
+what is too large, by how much, and which variable to set. The cost estimates of the analyses
+live here, in one place, so that the code that does the work only calls one function at its
+entry:
+
+>>> from detente import limits
+>>> limits.STATES.value() >= 1 << 20
+True
+>>> limits.check_states(1000)                       # fine: returns nothing
+>>> try:
+...     limits.check_states(10 ** 12)
+... except limits.ModelTooLargeError as exc:
+...     print(exc.reason.split(":")[0])
+model too large
+
+Limits on *input* (document size, nesting, expression size, number size) protect the parser;
+limits on *work* (states, candidate states, analysis cost) keep every command bounded in time and
+memory. The engine's own memory estimate is ``DETENTE_MEMORY_LIMIT`` (see
+:func:`detente.analysis.compile.memory_limit`).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from dataclasses import dataclass
+
+from .errors import DetenteError, ModelTooLargeError
+
+
+@dataclass(frozen=True)
+class Limit:
+    """One limit: its default, the environment variable that overrides it, and its unit."""
+
+    env: str
+    default: int
+    unit: str
+    what: str
+
+    def value(self) -> int:
+        """The limit in force: the environment variable if set (a whole number, ``_`` and ``e``
+        notation allowed: ``2e7``), else the default."""
+        raw = os.environ.get(self.env, "").strip()
+        if not raw:
+            return self.default
+        try:
+            value = float(raw.replace("_", ""))
+        except ValueError:
+            raise DetenteError(f"expected a number, got {raw!r}", field=self.env, source="environment") from None
+        if not math.isfinite(value) or value < 1:
+            raise DetenteError(f"expected a positive number, got {raw!r}", field=self.env, source="environment")
+        return int(min(value, 2 ** 62))
+
+    def check(self, amount: float, *, subject: str, field: str | None = None, source: str | None = None,
+              advice: str = "") -> None:
+        """Raise :class:`ModelTooLargeError` when ``amount`` is over the limit."""
+        limit = self.value()
+        if amount > limit:
+            amount_text = f"{amount:,.0f}" if amount < 1e18 else f"{amount:.3g}"
+            advice = f" {advice.strip()}" if advice else ""
+            raise ModelTooLargeError(
+                f"{subject} is too large: {amount_text} {self.unit}, over the limit of {limit:,} {self.unit} "
+                f"({self.what}).{advice} To allow it, set {self.env}={_suggest(amount)} if the machine "
+                f"can take it.", field=field, source=source)
+
+
+def _suggest(amount: float) -> str:
+    if amount >= 1e15:
+        return f"{amount:.0e}".replace("+", "")
+    return str(int(2 ** math.ceil(math.log2(max(amount, 2)))))
+
+
+# -- limits on input ---------------------------------------------------------------------------------
+DOCUMENT_BYTES = Limit("DETENTE_MAX_DOCUMENT_BYTES", 16 << 20, "bytes", "size of a scenario file")
+NESTING = Limit("DETENTE_MAX_NESTING", 64, "levels", "nesting of lists and mappings in a file")
+DOCUMENT_NODES = Limit("DETENTE_MAX_DOCUMENT_NODES", 1_000_000, "values",
+                       "values in a file once YAML aliases are expanded")
+EXPRESSION_CHARS = Limit("DETENTE_MAX_EXPRESSION_CHARS", 10_000, "characters", "length of one expression")
+EXPRESSION_DEPTH = Limit("DETENTE_MAX_EXPRESSION_DEPTH", 200, "levels", "nesting of one expression")
+NUMBER_DIGITS = Limit("DETENTE_MAX_NUMBER_DIGITS", 400, "digits", "digits of a whole-number literal")
+
+# -- limits on work ------------------------------------------------------------------------------------
+CANDIDATE_STATES = Limit("DETENTE_MAX_CANDIDATE_STATES", 1 << 22, "candidate states",
+                         "2^options combinations enumerated to find the feasible states")
+STATES = Limit("DETENTE_MAX_STATES", 1 << 21, "states", "feasible states of one model")
+SIM_WORK = Limit("DETENTE_MAX_SIM_WORK", 5_000_000, "joint responses",
+                 "states x the other DMs' joint responses enumerated by SIM and SEQ-SIM")
+RUN_WORK = Limit("DETENTE_MAX_RUN_WORK", 40_000_000, "state-analyses",
+                 "whole analyses x states, for sweeps, Monte Carlo, levers and inverse searches")
+MATRIX_STATES = Limit("DETENTE_MAX_MATRIX_STATES", 4096, "states",
+                      "analyses that keep states x states tables (coalitions, coalitional evolution)")
+
+PERCEPTION_LEVELS = 2
+"""Deepest hypergame supported: perceptions (level 1) and perceptions of perceptions (level 2)."""
+
+ADVICE = ("Advice: remove options that do not matter, add feasibility constraints (e.g. mutually exclusive "
+          "groups), or split the conflict.")
+
+
+def check_candidates(n_options: int, *, field: str | None = "decision_makers", source: str | None = None) -> None:
+    """Before enumerating the 2^n option combinations of an option-form model."""
+    CANDIDATE_STATES.check(2.0 ** n_options, subject=f"model too large: {n_options} options give "
+                           f"2^{n_options} combinations to check; the state space", field=field, source=source,
+                           advice=ADVICE)
+
+
+def check_states(m: int, *, field: str | None = "decision_makers", source: str | None = None) -> None:
+    """A model with ``m`` feasible states (checked while enumerating, before allocating tables)."""
+    STATES.check(m, subject="model too large: the state space", field=field, source=source, advice=ADVICE)
+
+
+def sim_work(m: int, dm_option_counts: list[int]) -> float:
+    """Upper estimate of the joint responses SIM/SEQ-SIM enumerate: for each state and DM, the
+    product over the other DMs of their 2^k choices (each may move or stay)."""
+    total = 0.0
+    for i in range(len(dm_option_counts)):
+        total += math.prod(2.0 ** k for j, k in enumerate(dm_option_counts) if j != i)
+    return m * total
+
+
+def check_sim(m: int, dm_option_counts: list[int], *, source: str | None = None) -> None:
+    """Before SIM or SEQ-SIM on an ``m``-state option-form model."""
+    SIM_WORK.check(sim_work(m, dm_option_counts), subject="SIM/SEQ-SIM on this model", field="concepts",
+                   source=source, advice="Analyse nash, gmr, smr and seq only, or reduce the model.")
+
+
+def check_runs(runs: float, m: int, *, subject: str, field: str | None = None, source: str | None = None) -> None:
+    """Before ``runs`` whole analyses of an ``m``-state model (sweeps, Monte Carlo, levers, inverse)."""
+    RUN_WORK.check(float(runs) * max(m, 1), subject=f"{subject} ({runs:,.0f} analyses of {m:,} states)",
+                   field=field, source=source, advice="Use fewer steps or samples, or a smaller model.")
+
+
+def check_hypergame(m: int, n_dms: int, perceptions: list, *, source: str | None = None) -> None:
+    """Before a hypergame analysis: one analysis of reality, one with awareness limits, one per
+    perception and per perception of a perception; limited awareness costs a pass over every
+    DM's moves state by state."""
+    games = 2 + len(perceptions) + sum(len(p.of_others) for p in perceptions)
+    restricted = any(p.unaware_options or p.unaware_states or
+                     any(q.unaware_options or q.unaware_states for q in p.of_others.values()) for p in perceptions)
+    weight = 1 + (20 * n_dms if restricted else 0)
+    RUN_WORK.check(float(games) * max(m, 1) * weight, subject=f"the hypergame ({games} games of {m:,} states"
+                   + (", with limited awareness" if restricted else "") + ")", field="perceptions", source=source,
+                   advice="Analyse fewer perceptions, or a smaller model.")
+
+
+def check_matrix(m: int, *, subject: str, field: str | None = None, source: str | None = None) -> None:
+    """Before an analysis that keeps (states x states) tables."""
+    MATRIX_STATES.check(m, subject=subject, field=field, source=source)
+
+
+def bisection_steps(lo: float, hi: float, precision: float) -> int:
+    """How many halvings locate a tipping point in [lo, hi] to ``precision``."""
+    return max(0, math.ceil(math.log2(max((hi - lo) / precision, 1.0))))
+
+
+def precision_problem(lo: float, hi: float, precision: float | None) -> str | None:
+    """Why a sweep ``precision`` cannot be honoured over [lo, hi] (None when it can).
+
+    A precision finer than the floating-point resolution of the range (a relative 1e-12) would
+    bisect forever or not at all; a coarser one than the range itself locates nothing.
+    """
+    if precision is None:
+        return None
+    if not (math.isfinite(precision) and precision > 0):
+        return f"the precision must be a positive number, got {precision}"
+    if math.isfinite(lo) and math.isfinite(hi):
+        floor = 1e-12 * max(abs(lo), abs(hi), hi - lo, 1e-300)
+        if precision < floor:
+            return (f"the precision {precision:g} is below the floating-point resolution of the range "
+                    f"[{lo:g}, {hi:g}] (at least {floor:.3g}; the tipping point cannot be located finer)")
+    return None
+
+
+__all__ = [
+    "CANDIDATE_STATES",
+    "DOCUMENT_BYTES",
+    "DOCUMENT_NODES",
+    "EXPRESSION_CHARS",
+    "EXPRESSION_DEPTH",
+    "MATRIX_STATES",
+    "NESTING",
+    "NUMBER_DIGITS",
+    "PERCEPTION_LEVELS",
+    "RUN_WORK",
+    "SIM_WORK",
+    "STATES",
+    "Limit",
+    "ModelTooLargeError",
+    "bisection_steps",
+    "check_candidates",
+    "check_hypergame",
+    "check_matrix",
+    "check_runs",
+    "check_sim",
+    "check_states",
+    "precision_problem",
+    "sim_work",
+]
