@@ -55,7 +55,8 @@ def later_stages(conflict) -> None:
         brief(conflict)  # declared sweeps included
         return
     for s in conflict.sweeps:
-        sweep(conflict, s.parameter, s.lo, s.hi, s.steps, s.precision, perspective=s.perspective)
+        sweep(conflict, parameter=s.parameter, lo=s.lo, hi=s.hi, steps=s.steps, precision=s.precision,
+              perspective=s.perspective)
 
 
 def validate(conflict) -> None:

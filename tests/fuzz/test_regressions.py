@@ -178,7 +178,7 @@ def test_state_limit_names_its_knob(monkeypatch):
     with pytest.raises(ModelTooLargeError, match="DETENTE_MAX_STATES"):
         detente.analyze(conflict)
     monkeypatch.setenv("DETENTE_MAX_STATES", "1000")
-    assert detente.analyze(conflict, ["nash"]).n_states == 512
+    assert detente.analyze(conflict, concepts=["nash"]).n_states == 512
 
 
 def test_bad_limit_setting_is_a_clear_error(monkeypatch):
@@ -190,7 +190,7 @@ def test_bad_limit_setting_is_a_clear_error(monkeypatch):
 def test_sim_cost_is_checked_before_the_work(monkeypatch):
     monkeypatch.setenv("DETENTE_MAX_SIM_WORK", "10")
     with pytest.raises(ModelTooLargeError, match="DETENTE_MAX_SIM_WORK"):
-        detente.analyze(detente.examples.prisoners_dilemma(), ["sim"])
+        detente.analyze(detente.examples.prisoners_dilemma(), concepts=["sim"])
 
 
 def test_sweep_precision_below_float_resolution_is_refused():
@@ -199,7 +199,7 @@ def test_sweep_precision_below_float_resolution_is_refused():
     from detente.analysis.sweep import sweep
 
     with pytest.raises(DetenteError, match="floating-point resolution"):
-        sweep(loads(PD % "t * (1 if a.x else 0)", "yaml", "s.yaml"), "t", 0, 1, 3, precision=1e-300)
+        sweep(loads(PD % "t * (1 if a.x else 0)", "yaml", "s.yaml"), parameter="t", lo=0, hi=1, steps=3, precision=1e-300)
 
 
 def test_sweep_cost_is_checked(monkeypatch):
@@ -207,7 +207,7 @@ def test_sweep_cost_is_checked(monkeypatch):
 
     monkeypatch.setenv("DETENTE_MAX_RUN_WORK", "100")
     with pytest.raises(ModelTooLargeError, match="DETENTE_MAX_RUN_WORK"):
-        sweep(loads(PD % "t * (1 if a.x else 0)", "yaml", "s.yaml"), "t", 0, 1, 50)
+        sweep(loads(PD % "t * (1 if a.x else 0)", "yaml", "s.yaml"), parameter="t", lo=0, hi=1, steps=50)
 
 
 def test_third_level_perception_is_refused_at_load():
@@ -223,7 +223,7 @@ def test_non_finite_perception_parameter_is_refused_at_load():
 # -- payoff levels exact or refused (issue 13) -----------------------------------------------------------
 def test_huge_payoffs_rank_exactly():
     text = PD.replace('["a.x", "not b.y"]', '["not b.y"]') % "1e300 * (1 + a.x + 2 * b.y)"
-    result = detente.analyze(loads(text, "yaml", "s.yaml"), ["nash"])
+    result = detente.analyze(loads(text, "yaml", "s.yaml"), concepts=["nash"])
     levels = result.compiled.game.levels[0]
     assert sorted(levels.tolist()) == [0, 1, 2, 3]
 
@@ -235,7 +235,7 @@ decision_makers:
   - {name: a, options: [x], preferences: {payoff: "1e300*(1+a.x)"}}
   - {name: b, options: [y], preferences: {payoff: "1e300*(1+b.y)"}}
 """
-    result = detente.analyze(loads(text, "yaml", "s.yaml"), ["nash"])
+    result = detente.analyze(loads(text, "yaml", "s.yaml"), concepts=["nash"])
     assert result.equilibria["nash"] == [4]
 
 

@@ -69,7 +69,7 @@ def _check_perceptions(conflict: Conflict, parameters: Mapping[str, float] | Non
     from .hypergame import analyze_hypergame
 
     check_perception_depth(conflict)
-    analyze_hypergame(conflict, ["nash"], "nash", parameters=parameters)
+    analyze_hypergame(conflict, concepts=["nash"], concept_for_choice="nash", parameters=parameters)
 
 
 def check_perception_depth(conflict: Conflict) -> None:
