@@ -394,7 +394,7 @@ TASK_MODELS: dict[str, type[ScenarioRequest]] = {
     "validate": ScenarioRequest, "analyze": ScenarioRequest, "explain": ExplainRequest, "graph": GraphRequest,
     "sweep": SweepRequest, "evolve": EvolveRequest, "coalitions": CoalitionsRequest, "inverse": InverseRequest,
     "hypergame": ScenarioRequest, "perspectives": ScenarioRequest, "brief": ScenarioRequest,
-    "report": ScenarioRequest, "convert": ConvertRequest, "levers": LeversRequest, "map": MapRequest,
+    "report": ScenarioRequest, "convert": ConvertRequest, "parse": ScenarioRequest, "levers": LeversRequest, "map": MapRequest,
 }
 TASK_SUMMARIES = {
     "validate": "Check a model: every problem with its field, the feasible states, each DM's ranking",
@@ -410,6 +410,7 @@ TASK_SUMMARIES = {
     "brief": "The answer-first briefing",
     "report": "The self-contained HTML report",
     "convert": "The model in another format (YAML, JSON, .gmcr)",
+    "parse": "The text as scenario data (syntax only, for editors; .gmcr converted)",
     "levers": "Which parameters decide an outcome, and where each one tips it",
     "map": "Where an outcome holds over two parameters (a 2-D map)",
 }
@@ -453,7 +454,17 @@ def create_app(db: str | os.PathLike[str] | None = None, *, allowed_hosts: list[
 
     @asynccontextmanager
     async def lifespan(_app):
+        import asyncio
+
+        async def reaper() -> None:
+            # Background jobs whose page stopped asking about them (closed tab) are stopped.
+            while True:
+                await asyncio.sleep(2.0)
+                pool.reap()
+
+        task = asyncio.create_task(reaper())
         yield
+        task.cancel()
         pool.shutdown()
         if state["store"] is not None:
             state["store"].close()

@@ -262,6 +262,25 @@ def task_convert(req: dict[str, Any], progress: Progress) -> dict[str, Any]:
     return {"scenario": dumps(conflict, to), "format": to, "data": conflict_to_data(conflict)}
 
 
+def task_parse(req: dict[str, Any], progress: Progress) -> dict[str, Any]:
+    """The text as scenario data for the builder's forms (a model still being written may be
+    incomplete: only the syntax is checked; ``.gmcr`` files are converted)."""
+    from detente.io import conflict_to_data, loads
+    from detente.io.scenario import parse_json, parse_yaml
+
+    fmt = req.get("format") or "yaml"
+    text = req["scenario"]
+    if fmt == "gmcr":
+        return {"data": conflict_to_data(loads(text, "gmcr", source="<request>"))}
+    data = parse_json(text, "<request>") if fmt == "json" else parse_yaml(text, "<request>")
+    if isinstance(data, dict) and "decisionMakers" in data:
+        return {"data": conflict_to_data(loads(text, "json", source="<request>"))}
+    if not isinstance(data, dict):
+        raise DetenteError("a scenario is a mapping with at least `decision_makers`", field=None,
+                           source="<request>")
+    return {"data": data}
+
+
 def task_levers(req: dict[str, Any], progress: Progress) -> dict[str, Any]:
     """Which parameters decide an outcome, and where each one tips it."""
     from detente.analysis import levers as lv  # type: ignore[attr-defined]
@@ -289,7 +308,7 @@ TASKS: dict[str, Callable[[dict[str, Any], Progress], dict[str, Any]]] = {
     "validate": task_validate, "analyze": task_analyze, "explain": task_explain, "graph": task_graph,
     "sweep": task_sweep, "evolve": task_evolve, "coalitions": task_coalitions, "inverse": task_inverse,
     "hypergame": task_hypergame, "perspectives": task_perspectives, "brief": task_brief,
-    "report": task_report, "convert": task_convert, "levers": task_levers, "map": task_map,
+    "report": task_report, "convert": task_convert, "parse": task_parse, "levers": task_levers, "map": task_map,
 }
 
 
