@@ -287,8 +287,11 @@ def task_levers(req: dict[str, Any], progress: Progress) -> dict[str, Any]:
 
     res = lv.levers(conflict_of(req), outcome=req.get("outcome") or None, state=req.get("state") or None,
                     dm=req.get("dm") or None, concept=req.get("concept") or "seq",
-                    perspective=req.get("perspective") or None, parameters=req.get("parameters") or None)
-    return res.to_dict()
+                    perspective=req.get("perspective") or None, parameters=req.get("parameters") or None,
+                    progress=progress)
+    out = res.to_dict()
+    out["text"] = res.summary()
+    return out
 
 
 def task_map(req: dict[str, Any], progress: Progress) -> dict[str, Any]:
@@ -300,8 +303,11 @@ def task_map(req: dict[str, Any], progress: Progress) -> dict[str, Any]:
                        y=(y["parameter"], float(y["lo"]), float(y["hi"]), int(y["n"])),
                        outcome=req.get("outcome") or None, state=req.get("state") or None,
                        dm=req.get("dm") or None, concept=req.get("concept") or "seq",
-                       perspective=req.get("perspective") or None)
-    return res.to_dict()
+                       perspective=req.get("perspective") or None, parameters=req.get("parameters") or None,
+                       progress=progress)
+    out = res.to_dict()
+    out["text"] = res.summary()
+    return out
 
 
 TASKS: dict[str, Callable[[dict[str, Any], Progress], dict[str, Any]]] = {

@@ -827,10 +827,12 @@ function leversView(r) {
       s("circle", { cx: x(l.value), cy: 11, r: 5, fill: "#1f3a5f" }));
     return h("tr", { class: "lever" }, h("td", {}, l.parameter), h("td", {}, l.value), h("td", {}, (l.range || []).join(" – ")),
       h("td", {}, (l.thresholds || []).map((t) => Number(t).toPrecision(4)).join(", ") || "none"), h("td", {}, chart),
+      h("td", {}, l.holds_today ? "yes" : "no"),
       h("td", {}, describeHolds(l.holds_at)));
   });
-  return h("div", {}, h("p", {}, `Outcome ${r.outcome} under ${String(r.concept).toUpperCase()}: the parameters that decide it (dot: the value now; red: tipping points).`),
-    h("div", { class: "scroll" }, h("table", { id: "levers" }, h("tr", {}, ["parameter", "value", "range", "tipping points", "", "holds at"].map((t) => h("th", {}, t))), rows)));
+  return h("div", {}, h("pre", { id: "levers-text" }, r.text || ""),
+    h("p", { class: "muted" }, `Each parameter varied alone across its range (dot: the value now; red: tipping points; ${String(r.concept).toUpperCase()}).`),
+    h("div", { class: "scroll" }, h("table", { id: "levers" }, h("tr", {}, ["parameter", "value", "range", "tipping points", "", "holds now", "holds at"].map((t) => h("th", {}, t))), rows)));
 }
 function describeHolds(x) {
   if (x === null || x === undefined) return "";
@@ -850,8 +852,15 @@ function mapView(r) {
   svg.append(s("text", { x: L, y: H - 8, "font-size": 11 }, `${r.x.parameter}: ${xs[0]} → ${xs[xs.length - 1]}`),
              s("text", { x: 2, y: 14, "font-size": 11 }, `${r.y.parameter} ↑`),
              s("text", { x: 2, y: 28, "font-size": 10 }, `${ys[0]}–${ys[ys.length - 1]}`));
+  if (r.today && r.today[r.x.parameter] !== undefined && r.today[r.y.parameter] !== undefined) {
+    const fx = (v, vs) => (vs.length > 1 ? (v - vs[0]) / (vs[vs.length - 1] - vs[0]) : 0);
+    const tx = L + fx(r.today[r.x.parameter], xs) * cw * (xs.length - 1) + cw / 2;
+    const ty = 5 + (1 - fx(r.today[r.y.parameter], ys)) * ch * (ys.length - 1) + ch / 2;
+    svg.append(s("circle", { cx: tx, cy: ty, r: 5, fill: "#fff", stroke: "#1d2330", "stroke-width": 2, class: "today" }, s("title", {}, "today's values")));
+  }
   const n = grid.flat().filter(Boolean).length;
-  return h("div", {}, h("p", {}, `Green: the outcome holds (${n} of ${grid.flat().length} points).`), h("div", { class: "scroll" }, svg));
+  return h("div", {}, h("p", { id: "map-text" }, (r.text ? r.text + " " : "") + `Green: it holds (${n} of ${grid.flat().length} points); circle: today.`),
+    h("div", { class: "scroll" }, svg));
 }
 function shortLabel(n) {
   const t = n.label.replace(new RegExp("^" + n.id + "\\s*"), "");
