@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from playwright.sync_api import expect
 
 from conftest import SRC
@@ -191,3 +193,46 @@ def test_phone_width_has_no_horizontal_scroll(browser, live_server, tmp_path):
         page.screenshot(path=str(out / "phone-explore.png"), full_page=False)
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("example", ["ukraine-ceasefire.yaml", "elmira-graph.yaml", "elmira.gmcr"])
+def test_examples_load_into_the_forms_unchanged(page, live_server, example):
+    # what the forms do not edit (beliefs, sweeps, a graph form, labels, units) is kept
+    open_app(page, f"{live_server.url}/?example={example}")
+    wait_valid(page)
+    assert page.locator("#dms .dm").count() >= 2
+
+
+def test_yaml_view_stays_in_sync(page, live_server):
+    open_app(page, f"{live_server.url}/?example=elmira.yaml")
+    wait_valid(page)
+    page.fill("#title", "Elmira, edited in the form")
+    wait_valid(page)
+    page.click("nav >> text=YAML")
+    expect(page.locator("#yaml")).to_have_value(re.compile("name: Elmira, edited in the form"))
+    text = page.input_value("#yaml").replace("name: Elmira, edited in the form", "name: Elmira, edited as text")
+    text = text.replace("name: insist", "name: insist on the order")
+    page.fill("#yaml", text)
+    page.click("nav >> text=Build")
+    expect(page.locator("#title")).to_have_value("Elmira, edited as text")
+    assert page.locator("#dms .dm").nth(2).locator(".opt-name").first.input_value() == "insist on the order"
+
+
+def test_direct_ranking_by_moving_states(page, live_server):
+    open_app(page, f"{live_server.url}/?example=prisoners-dilemma.yaml")
+    wait_valid(page)
+    prefs = page.locator("#preferences .dm").nth(0)
+    prefs.locator(".pref-kind").select_option("ranking")
+    wait_valid(page)
+    items = page.locator("#preferences .dm").nth(0).locator("ul.drag li")
+    assert [items.nth(i).get_attribute("data-state") for i in range(4)] == ["3", "4", "1", "2"]
+    items.nth(0).locator("button[aria-label=down]").click()        # 4 above 3
+    wait_valid(page)
+    items = page.locator("#preferences .dm").nth(0).locator("ul.drag li")
+    items.nth(1).locator("input[type=checkbox]").check()             # 3 tied with 4
+    wait_valid(page)
+    items = page.locator("#preferences .dm").nth(0).locator("ul.drag li")
+    items.nth(3).drag_to(items.nth(2))                               # drag 2 above 1
+    wait_valid(page)
+    page.click("nav >> text=YAML")
+    expect(page.locator("#yaml")).to_have_value(re.compile(r"ranking:\s*\n?\s*- \[4, 3\]\s*\n\s*- 2\s*\n\s*- 1|ranking: \[\[4, 3\], 2, 1\]"))

@@ -92,8 +92,17 @@ const REVERSIBLE = [["both", "both ways"], ["forward", "forward only (irreversib
 function newDM(name) { return { name: name || "", description: "", options: [], pref: { kind: "prioritization", statements: [], ranking: [], formula: "" } }; }
 function emptyModel() {
   return { name: "", description: "", parameters: [], definitions: [], dms: [], feas: { infeasible: [], mutex: [], atleast: [], implications: [] },
-           outcomes: [], status_quo: "", perspectives: [], perceptions: [], coalitions: [] };
+           outcomes: [], status_quo: "", perspectives: [], perceptions: [], coalitions: [], extra: {} };
 }
+// Parts of a scenario the forms do not edit (beliefs, sweeps, a graph form, labels, units, ...)
+// are kept as they were read and written back unchanged.
+function rest(obj, keys) {
+  const out = {};
+  if (obj && typeof obj === "object" && !Array.isArray(obj)) for (const [k, v] of Object.entries(obj)) if (!keys.includes(k)) out[k] = v;
+  return out;
+}
+const TOP_KEYS = ["name", "description", "parameters", "definitions", "decision_makers", "feasibility", "outcomes", "status_quo",
+                  "perspectives", "perceptions", "coalitions"];
 let model = emptyModel();
 let lastCheck = null;          // the last /api/validate answer
 let savedName = "";
@@ -108,7 +117,7 @@ function findOption(key) {
 }
 function prefData(p) {
   if (p.kind === "ranking") return { ranking: p.ranking.map((g) => (g.length === 1 ? g[0] : g.slice())) };
-  if (p.kind === "payoff") return { payoff: p.formula };
+  if (p.kind === "payoff") return { payoff: p.payoffParams ? { formula: p.formula, parameters: p.payoffParams } : p.formula };
   return { prioritization: p.statements.slice() };
 }
 function toData() {
@@ -117,7 +126,7 @@ function toData() {
   if (model.parameters.length) {
     d.parameters = {};
     for (const p of model.parameters) {
-      const spec = { value: Number(p.value) };
+      const spec = Object.assign({ value: Number(p.value) }, p.extra || {});
       if (p.lo !== "" && p.hi !== "" && p.lo !== undefined && p.hi !== undefined) spec.range = [Number(p.lo), Number(p.hi)];
       if (p.source) spec.source = p.source;
       if (p.unit) spec.unit = p.unit;
@@ -125,9 +134,11 @@ function toData() {
     }
   }
   if (model.definitions.length) { d.definitions = {}; for (const x of model.definitions) d.definitions[x.name] = x.text; }
+  Object.assign(d, model.extra || {});
   d.decision_makers = model.dms.map((dm) => {
-    const out = { name: dm.name, options: dm.options.map((o) => (o.reversible === "both" ? { name: o.name } : { name: o.name, reversible: o.reversible })),
-                  preferences: prefData(dm.pref) };
+    const out = Object.assign({ name: dm.name }, dm.extra || {}, {
+      options: dm.options.map((o) => Object.assign({ name: o.name }, o.extra || {}, o.reversible === "both" ? {} : { reversible: o.reversible })),
+      preferences: prefData(dm.pref) });
     if (dm.description) out.description = dm.description;
     return out;
   });
@@ -143,7 +154,7 @@ function toData() {
   if (model.perspectives.length) {
     d.perspectives = {};
     for (const p of model.perspectives) {
-      const spec = {};
+      const spec = Object.assign({}, p.extra || {});
       if (p.description) spec.description = p.description;
       const params = parsePairs(p.parameters);
       if (Object.keys(params).length) spec.parameters = params;
@@ -156,7 +167,7 @@ function toData() {
   if (model.perceptions.length) {
     d.perceptions = {};
     for (const p of model.perceptions) {
-      const spec = {};
+      const spec = Object.assign({}, p.extra || {});
       if (p.description) spec.description = p.description;
       const prefs = {};
       for (const [dm, pr] of Object.entries(p.prefs)) if (pr.kind !== "same") prefs[dm] = prefData(pr);
@@ -182,15 +193,21 @@ function prefFrom(spec) {
   if (!spec || typeof spec !== "object") return p;
   if (Array.isArray(spec.prioritization)) { p.kind = "prioritization"; p.statements = spec.prioritization.map(String); }
   else if (Array.isArray(spec.ranking)) { p.kind = "ranking"; p.ranking = spec.ranking.map((g) => (Array.isArray(g) ? g.map(Number) : [Number(g)])); }
-  else if (spec.payoff !== undefined && spec.payoff !== null) { p.kind = "payoff"; p.formula = typeof spec.payoff === "object" ? String(spec.payoff.formula || "") : String(spec.payoff); }
+  else if (spec.payoff !== undefined && spec.payoff !== null) {
+    p.kind = "payoff";
+    p.formula = typeof spec.payoff === "object" ? String(spec.payoff.formula || "") : String(spec.payoff);
+    if (typeof spec.payoff === "object" && spec.payoff.parameters) p.payoffParams = spec.payoff.parameters;
+  }
   return p;
 }
 function fromData(data) {
   const m = emptyModel();
   if (!data || typeof data !== "object") return m;
   m.name = String(data.name || ""); m.description = String(data.description || "");
+  m.extra = rest(data, TOP_KEYS);
   for (const [k, v] of Object.entries(data.parameters || {})) {
-    if (v && typeof v === "object") m.parameters.push({ name: k, value: v.value, lo: v.range ? v.range[0] : "", hi: v.range ? v.range[1] : "", source: v.source || "", unit: v.unit || "" });
+    if (v && typeof v === "object") m.parameters.push({ name: k, value: v.value, lo: v.range ? v.range[0] : "", hi: v.range ? v.range[1] : "", source: v.source || "", unit: v.unit || "",
+                                                        extra: rest(v, ["value", "range", "source", "unit"]) });
     else m.parameters.push({ name: k, value: v, lo: "", hi: "", source: "", unit: "" });
   }
   for (const [k, v] of Object.entries(data.definitions || {})) m.definitions.push({ name: k, text: String(v) });
@@ -198,12 +215,13 @@ function fromData(data) {
     if (!spec || typeof spec !== "object") continue;
     const dm = newDM(String(spec.name || ""));
     dm.description = String(spec.description || "");
+    dm.extra = rest(spec, ["name", "description", "options", "preferences"]);
     for (const o of (Array.isArray(spec.options) ? spec.options : [])) {
       if (typeof o === "string") dm.options.push({ name: o, reversible: "both" });
       else if (o && typeof o === "object") {
         let r = String(o.reversible || "both").toLowerCase();
         r = { irreversible: "forward", fwd: "forward", "n->y": "forward", back: "backward", "y->n": "backward" }[r] || r;
-        dm.options.push({ name: String(o.name || ""), reversible: ["both", "forward", "backward"].includes(r) ? r : "both" });
+        dm.options.push({ name: String(o.name || ""), reversible: ["both", "forward", "backward"].includes(r) ? r : "both", extra: rest(o, ["name", "reversible"]) });
       }
     }
     dm.pref = prefFrom(spec.preferences);
@@ -226,12 +244,14 @@ function fromData(data) {
   for (const [k, v] of Object.entries(data.perspectives || {})) {
     const prefs = {};
     for (const [dm, pr] of Object.entries((v && v.preferences) || {})) prefs[dm] = prefFrom(pr);
-    m.perspectives.push({ name: k, description: String((v && v.description) || ""), parameters: pairsText(v && v.parameters), prefs });
+    m.perspectives.push({ name: k, description: String((v && v.description) || ""), parameters: pairsText(v && v.parameters), prefs,
+                          extra: rest(v, ["description", "parameters", "preferences"]) });
   }
   for (const [k, v] of Object.entries(data.perceptions || {})) {
     const prefs = {};
     for (const [dm, pr] of Object.entries((v && v.preferences) || {})) prefs[dm] = prefFrom(pr);
-    m.perceptions.push({ dm: k, description: String((v && v.description) || ""), prefs, unaware: ((v && v.unaware_options) || []).map(String) });
+    m.perceptions.push({ dm: k, description: String((v && v.description) || ""), prefs, unaware: ((v && v.unaware_options) || []).map(String),
+                         extra: rest(v, ["description", "preferences", "unaware_options"]) });
   }
   m.coalitions = (data.coalitions || []).map((c) => c.map(String));
   return m;
@@ -621,6 +641,7 @@ function fillPerspectiveSelect() {
 function results(...nodes) { $("results").replaceChildren(...nodes); }
 function showError(e) { results(h("div", { class: "error", role: "alert" }, e.message)); }
 let meanings = {};
+const leverRanges = {};     // each parameter's range, as the last levers run reported it
 function named(text) {
   // "state 7" → "state 7 (what it means)" in explanations, so states are read by meaning
   return String(text).replace(/\bstate (\d+)(?! \[)/g, (m, n) => (meanings[n] ? `state ${n} (${meanings[n]})` : m));
@@ -748,11 +769,16 @@ const RUNNERS = {
         h("label", {}, "points per axis ", h("input", { id: "map-n", class: "num", type: "number", value: 11, min: 2, max: 41 })),
         h("button", { id: "map-run" }, "Draw map")), h("div", { id: "map-out" }));
     results(form);
-    const rangeOf = (name) => { const p = model.parameters.find((x) => x.name === name); const v = Number(p ? p.value : 0);
+    const rangeOf = (name) => {
+      if (leverRanges[name]) return leverRanges[name];
+      const p = model.parameters.find((x) => x.name === name); const v = Number(p ? p.value : 0);
       return p && p.lo !== "" && p.hi !== "" ? [Number(p.lo), Number(p.hi)] : [Math.min(0, v), Math.max(1, 2 * v)]; };
     $("lv-run").onclick = async () => {
       try {
         const r = await runJob("levers", Object.assign(baseRequest(), { outcome: $("lv-outcome").value || null, concept: $("lv-concept").value }), "Finding the levers");
+        for (const l of r.levers || []) if (l.range) leverRanges[l.parameter] = l.range;
+        const live = (r.levers || []).filter((l) => (l.thresholds || []).length).map((l) => l.parameter);
+        if (live.length >= 2) { $("map-x").value = live[0]; $("map-y").value = live[1]; }
         $("lv-out").replaceChildren(leversView(r));
       } catch (e) { showErrorIn("lv-out")(e); }
     };
