@@ -2,8 +2,6 @@
 
 from pathlib import Path
 
-import pytest
-
 from fastapi.testclient import TestClient
 
 import detente

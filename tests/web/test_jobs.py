@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from test_limits import heavy_model
 
 import detente
 from detente.io import dumps
 from detente.web.jobs import JobRefused, Pool
-from test_limits import heavy_model
 
 PD = dumps(detente.examples.prisoners_dilemma(), "yaml")
 

@@ -12,9 +12,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect
-
 from conftest import SRC
+from playwright.sync_api import expect
 
 # Elmira (Fang, Hipel & Kilgour 1993) as a new user would enter it; see examples/elmira.yaml.
 ELMIRA_DMS = [

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -16,10 +16,10 @@ def serve(
     host: Annotated[str, typer.Option("--host", help="Interface to listen on (127.0.0.1: this machine only).")]
     = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port to listen on.")] = 8000,
-    db: Annotated[Optional[str], typer.Option(
+    db: Annotated[str | None, typer.Option(
         "--db", help="Where models are saved: an SQLite file or any SQLAlchemy URL "
                      "(default: models.db in your data folder, e.g. ~/.local/share/detente).")] = None,
-    allow_host: Annotated[Optional[list[str]], typer.Option(
+    allow_host: Annotated[list[str] | None, typer.Option(
         "--allow-host", help="Also answer requests addressed to this host name (repeatable); others get 400.")] = None,
     timeout: Annotated[float, typer.Option("--timeout", min=1, max=86400,
                                            help="Seconds one computation may run before it is stopped.")] = 60.0,

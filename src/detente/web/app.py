@@ -19,11 +19,11 @@ Run ``detente serve`` (or ``uvicorn detente.web.app:app``) and open http://127.0
 from __future__ import annotations
 
 import difflib
-from contextlib import asynccontextmanager
 import os
 import re
+from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Annotated, Any, Literal, Optional
+from typing import Annotated, Any, Literal
 
 from fastapi import FastAPI, Query, Request
 from fastapi import Path as PathParam
@@ -34,7 +34,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-import detente
+from detente import __version__
 from detente.errors import DetenteError
 
 from .jobs import Job, JobRefused, Pool
@@ -101,7 +101,7 @@ class ScenarioRequest(_Body):
                                     max_length=6, description="stability concepts to analyse")
     parameters: dict[Name, Finite] = Field(default_factory=dict, max_length=100,
                                            description="parameter values overriding the model's")
-    perspective: Optional[Short] = Field(None, description="analyse the model as this perspective sees it")
+    perspective: Short | None = Field(None, description="analyse the model as this perspective sees it")
 
 
 class ExplainRequest(ScenarioRequest):
@@ -109,7 +109,7 @@ class ExplainRequest(ScenarioRequest):
 
 
 class GraphRequest(ScenarioRequest):
-    concept: Optional[Concept] = Field(None, description="equilibria marked (default SEQ)")
+    concept: Concept | None = Field(None, description="equilibria marked (default SEQ)")
     focus: list[Annotated[int, Field(ge=1, le=REVISION_MAX)]] = Field(default_factory=list, max_length=50)
     max_nodes: int = Field(80, ge=2, le=300)
     max_arcs: int = Field(600, ge=1, le=3000)
@@ -120,11 +120,11 @@ class SweepRequest(ScenarioRequest):
     lo: Finite
     hi: Finite
     steps: int = Field(21, ge=2, le=401)
-    precision: Optional[Annotated[float, Field(allow_inf_nan=False, ge=1e-12, le=1e15)]] = None
+    precision: Annotated[float, Field(allow_inf_nan=False, ge=1e-12, le=1000000000000000.0)] | None = None
 
 
 class EvolveRequest(ScenarioRequest):
-    status_quo: Optional[Annotated[str, StringConstraints(max_length=2000)]] = Field(
+    status_quo: Annotated[str, StringConstraints(max_length=2000)] | None = Field(
         None, description="a state number, outcome name or condition (default: the model's status quo)")
 
 
@@ -137,7 +137,7 @@ class InverseRequest(ScenarioRequest):
     state: Annotated[str, StringConstraints(min_length=1, max_length=2000)] = Field(
         ..., description="a state number, outcome name or condition")
     concept: Literal["nash", "gmr", "smr", "seq"] = "gmr"
-    dms: Optional[list[Name]] = Field(None, max_length=50, description="DMs whose preferences may change")
+    dms: list[Name] | None = Field(None, max_length=50, description="DMs whose preferences may change")
 
 
 class ConvertRequest(ScenarioRequest):
@@ -145,9 +145,9 @@ class ConvertRequest(ScenarioRequest):
 
 
 class LeversRequest(ScenarioRequest):
-    outcome: Optional[Short] = None
-    state: Optional[Annotated[int, Field(ge=1, le=REVISION_MAX)]] = None
-    dm: Optional[Short] = None
+    outcome: Short | None = None
+    state: Annotated[int, Field(ge=1, le=REVISION_MAX)] | None = None
+    dm: Short | None = None
     concept: Concept = "seq"
 
 
@@ -171,14 +171,14 @@ class SaveRequest(_Body):
 
 # -- responses ---------------------------------------------------------------------------------------
 class Problem(BaseModel):
-    field: Optional[str]
+    field: str | None
     error: str
 
 
 class ErrorDetail(BaseModel):
     error: str = Field(description="the reason")
-    field: Optional[str] = Field(description="where: a dotted field path")
-    source: Optional[str] = Field(description="what was read: <request>, a model name, ...")
+    field: str | None = Field(description="where: a dotted field path")
+    source: str | None = Field(description="what was read: <request>, a model name, ...")
     message: str = Field(description="one line as the CLI prints it")
     problems: list[Problem] = Field(description="every problem found (at least the one above)")
 
@@ -190,7 +190,7 @@ class ErrorBody(BaseModel):
 class ModelSummary(BaseModel):
     name: str
     revision: int
-    updated: Optional[str]
+    updated: str | None
 
 
 class ModelText(BaseModel):
@@ -200,20 +200,20 @@ class ModelText(BaseModel):
     revision: int
     latest: int
     note: str
-    saved: Optional[str]
+    saved: str | None
 
 
 class Saved(BaseModel):
     name: str
     revision: int
-    saved: Optional[str]
+    saved: str | None
 
 
 class RevisionInfo(BaseModel):
     revision: int
     format: Format
     note: str
-    saved: Optional[str]
+    saved: str | None
     size: int
 
 
@@ -244,8 +244,8 @@ class JobStatus(BaseModel):
     done: int
     total: int
     elapsed: float
-    result: Optional[dict[str, Any]] = None
-    error: Optional[ErrorDetail] = None
+    result: dict[str, Any] | None = None
+    error: ErrorDetail | None = None
 
 
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -439,6 +439,7 @@ def create_app(db: str | os.PathLike[str] | None = None, *, allowed_hosts: list[
 
     Examples
     --------
+    >>> import detente, detente.io
     >>> from fastapi.testclient import TestClient
     >>> client = TestClient(create_app("sqlite://"), base_url="http://127.0.0.1")
     >>> client.put("/api/models/pd", json={"scenario": detente.io.dumps(detente.examples.prisoners_dilemma()),
@@ -447,8 +448,6 @@ def create_app(db: str | os.PathLike[str] | None = None, *, allowed_hosts: list[
     >>> client.get("/api/models").json()[0]["name"]
     'pd'
     """
-    import detente.io  # noqa: F401  (for the example above)
-
     pool = Pool(timeout=timeout, memory_mb=memory_mb, max_jobs=max_jobs)
     state: dict[str, Any] = {"store": None}
 
@@ -470,7 +469,7 @@ def create_app(db: str | os.PathLike[str] | None = None, *, allowed_hosts: list[
             state["store"].close()
             state["store"] = None
 
-    app = FastAPI(title="detente", lifespan=lifespan, version=detente.__version__,
+    app = FastAPI(title="detente", lifespan=lifespan, version=__version__,
                   description="Strategic conflict analysis: build, save and explore GMCR models. Every error "
                               "has the shape of ErrorBody.")
     hosts = None if any_host else {h.lower() for h in (*DEFAULT_HOSTS, *(allowed_hosts or []))}
@@ -568,7 +567,7 @@ def create_app(db: str | os.PathLike[str] | None = None, *, allowed_hosts: list[
     @app.get("/api/models/{name}", summary="A saved model's text (newest revision, or ?revision=N)",
              responses={**ERRORS, **NOT_FOUND})
     async def get_model(name: ModelName,
-                        revision: Annotated[Optional[int], Query(ge=1, le=REVISION_MAX)] = None) -> ModelText:
+                        revision: Annotated[int | None, Query(ge=1, le=REVISION_MAX)] = None) -> ModelText:
         return ModelText(**await run_in_threadpool(lambda: store().get(name, revision)))
 
     @app.put("/api/models/{name}", summary="Save a model: a new revision, committed before the answer",
@@ -617,7 +616,7 @@ def create_app(db: str | os.PathLike[str] | None = None, *, allowed_hosts: list[
                               "description": "the file"}},
              response_class=Response)
     async def export_model(name: ModelName, format: Format = "yaml",
-                           revision: Annotated[Optional[int], Query(ge=1, le=REVISION_MAX)] = None) -> Response:
+                           revision: Annotated[int | None, Query(ge=1, le=REVISION_MAX)] = None) -> Response:
         saved = await run_in_threadpool(lambda: store().get(name, revision))
         job = await _start("convert", {"scenario": saved["scenario"], "format": saved["format"], "to": format})
         await pool.wait(job)

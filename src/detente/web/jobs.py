@@ -305,4 +305,4 @@ class Pool:
         self.jobs.clear()
 
 
-__all__ = ["Pool", "Job", "JobRefused"]
+__all__ = ["Job", "JobRefused", "Pool"]
