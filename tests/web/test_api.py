@@ -170,3 +170,30 @@ def test_openapi_documents_the_error_shape():
                 assert status in op["responses"], (method, path, status)
                 ref = op["responses"][status]["content"]["application/json"]["schema"]["$ref"]
                 assert ref.endswith("/ErrorBody")
+
+
+def test_every_exploration_task_answers_for_the_examples():
+    elmira = (EXAMPLES / "elmira.yaml").read_text(encoding="utf-8")
+    flagship = (EXAMPLES / "ukraine-ceasefire.yaml").read_text(encoding="utf-8")
+    g = client.post("/api/graph", json={"scenario": elmira, "focus": [7]}).json()
+    assert {n["id"] for n in g["nodes"] if n["equilibrium"]} == {5, 6, 7, 10, 11, 12}
+    assert all(a["dm"] in (0, 1, 2) for a in g["arcs"]) and g["decision_makers"][0]["name"] == "moe"
+    ev = client.post("/api/evolve", json={"scenario": elmira}).json()
+    assert ev["status_quo"] == 1 and 7 in ev["reachable_equilibria"]["moves"]["nash"]
+    co = client.post("/api/coalitions", json={"scenario": elmira}).json()
+    assert co["coalitions"] == [["moe", "uniroyal"]]
+    inv = client.post("/api/inverse", json={"scenario": elmira, "state": "1", "concept": "nash"}).json()
+    assert inv["state"] == 1 and "distance" in inv
+    hg = client.post("/api/hypergame", json={"scenario": flagship}).json()
+    assert hg["outcomes"] and "perceived" in hg
+    _error(client.post("/api/hypergame", json={"scenario": PD}), 422)      # no perceptions: said so
+    pv = client.post("/api/perspectives", json={"scenario": flagship}).json()
+    assert len(pv["views"]) >= 3
+    br = client.post("/api/brief", json={"scenario": flagship}).json()
+    assert "ceasefire" in br["text"]
+    rep = client.post("/api/report", json={"scenario": elmira}).json()
+    assert rep["html"].startswith("<!doctype html>") or rep["html"].lower().startswith("<!doctype html")
+    conv = client.post("/api/convert", json={"scenario": elmira, "to": "gmcr"}).json()
+    assert conv["format"] == "gmcr" and "decisionMakers" in conv["scenario"]
+    parsed = client.post("/api/parse", json={"scenario": "name: draft\ndecision_makers: [{name: a}]"}).json()
+    assert parsed["data"]["decision_makers"] == [{"name": "a"}]      # a draft that does not validate yet
