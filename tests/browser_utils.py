@@ -28,6 +28,7 @@ def _find_chromium() -> str | None:
 CHROMIUM = _find_chromium()
 SKIP_REASON = ("Chromium is not installed (Debian package 'chromium'; CI installs it); "
                "set DETENTE_CHROMIUM to use another")
+"""Why a browser test cannot run: it fails with this message (browser tests never skip)."""
 
 CONSOLE = re.compile(r"CONSOLE|Uncaught|net::ERR_", re.I)
 

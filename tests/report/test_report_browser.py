@@ -1,6 +1,6 @@
 """Reports rendered in headless Chromium: the page loads with no console messages and shows the graph.
 
-The tests skip when no Chromium is installed (Debian: ``apt-get install chromium``; CI installs
+The tests fail when no Chromium is installed (Debian: ``apt-get install chromium``; CI installs
 it); see ``tests/browser_utils.py``.
 """
 
@@ -17,7 +17,9 @@ from typer.testing import CliRunner
 from detente.cli import app
 
 
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason=SKIP_REASON)
+@pytest.fixture(autouse=True)
+def _chromium_installed():
+    assert CHROMIUM is not None, SKIP_REASON
 
 
 @pytest.fixture(scope="module")
