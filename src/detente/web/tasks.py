@@ -79,7 +79,7 @@ def task_validate(req: dict[str, Any], progress: Progress) -> dict[str, Any]:
 
     try:
         conflict = conflict_of(req)
-        compiled = compile_conflict(conflict, req.get("parameters") or {}, progress)
+        compiled = compile_conflict(conflict, parameters=req.get("parameters") or {}, progress=progress)
         for name in conflict.perspectives:
             try:
                 compile_conflict(conflict.with_perspective(name))
@@ -110,8 +110,9 @@ def task_analyze(req: dict[str, Any], progress: Progress) -> dict[str, Any]:
     from detente.analysis.briefing import status_quo_state
 
     conflict = conflict_of(req)
-    result = detente.analyze(conflict, req.get("concepts") or ["nash", "gmr", "smr", "seq"],
-                             req.get("parameters") or {}, req.get("perspective"), progress=progress)
+    result = detente.analyze(conflict, concepts=req.get("concepts") or ["nash", "gmr", "smr", "seq"],
+                             parameters=req.get("parameters") or {}, perspective=req.get("perspective"),
+                             progress=progress)
     out = result.to_dict(include_witnesses=False)
     compiled = result.compiled
     if "states" in out:
@@ -127,8 +128,9 @@ def task_analyze(req: dict[str, Any], progress: Progress) -> dict[str, Any]:
 def task_explain(req: dict[str, Any], progress: Progress) -> dict[str, Any]:
     """Every DM's verdict at one state, in words and as data."""
     conflict = conflict_of(req)
-    result = detente.analyze(conflict, req.get("concepts") or ["nash", "gmr", "smr", "seq"],
-                             req.get("parameters") or {}, req.get("perspective"), progress=progress)
+    result = detente.analyze(conflict, concepts=req.get("concepts") or ["nash", "gmr", "smr", "seq"],
+                             parameters=req.get("parameters") or {}, perspective=req.get("perspective"),
+                             progress=progress)
     state = int(req["state"])
     info = result.state_info(state)
     info["meaning"] = state_meaning(result.conflict, result.compiled, state - 1)
@@ -141,8 +143,9 @@ def task_graph(req: dict[str, Any], progress: Progress) -> dict[str, Any]:
     from detente.report.graph_svg import dm_color, layered_layout, transition_graph
 
     conflict = conflict_of(req)
-    result = detente.analyze(conflict, req.get("concepts") or ["nash", "gmr", "smr", "seq"],
-                             req.get("parameters") or {}, req.get("perspective"), progress=progress)
+    result = detente.analyze(conflict, concepts=req.get("concepts") or ["nash", "gmr", "smr", "seq"],
+                             parameters=req.get("parameters") or {}, perspective=req.get("perspective"),
+                             progress=progress)
     focus = [int(s) for s in (req.get("focus") or []) if 1 <= int(s) <= result.n_states]
     spec = transition_graph(result, concept=req.get("concept"), status_quo=status_quo_state(result),
                             max_nodes=int(req.get("max_nodes") or 80), max_arcs=int(req.get("max_arcs") or 600),
@@ -166,9 +169,10 @@ def task_sweep(req: dict[str, Any], progress: Progress) -> dict[str, Any]:
     from detente.analysis.sweep import sweep
     from detente.report.sweep_plot import sweep_svg
 
-    res = sweep(conflict_of(req), req["parameter"], float(req["lo"]), float(req["hi"]), int(req.get("steps") or 21),
-                req.get("precision"), req.get("concepts") or ["nash", "gmr", "smr", "seq"], req.get("perspective"),
-                req.get("parameters") or {}, progress=progress)
+    res = sweep(conflict_of(req), parameter=req["parameter"], lo=float(req["lo"]), hi=float(req["hi"]),
+                steps=int(req.get("steps") or 21), precision=req.get("precision"),
+                concepts=req.get("concepts") or ["nash", "gmr", "smr", "seq"], parameters=req.get("parameters") or {},
+                perspective=req.get("perspective"), progress=progress)
     out = res.to_dict()
     out["svg"] = sweep_svg(res)
     out["text"] = "\n".join(t.describe() for t in res.tipping_points) or "no tipping point in this range"
@@ -180,7 +184,7 @@ def task_evolve(req: dict[str, Any], progress: Progress) -> dict[str, Any]:
     from detente.analysis.evolution import evolve
 
     sq = req.get("status_quo")
-    ev = evolve(conflict_of(req), sq if sq not in (None, "") else None,
+    ev = evolve(conflict_of(req), status_quo=sq if sq not in (None, "") else None,
                 concepts=req.get("concepts") or ["nash", "gmr", "smr", "seq"],
                 parameters=req.get("parameters") or {}, perspective=req.get("perspective"))
     out = ev.to_dict()
@@ -191,9 +195,9 @@ def task_coalitions(req: dict[str, Any], progress: Progress) -> dict[str, Any]:
     """Coalition stability for the declared (or every) coalition."""
     from detente.analysis.coalitions import coalition_stability
 
-    res = coalition_stability(conflict_of(req), req.get("coalitions") or None,
-                              req.get("concepts") or ["nash", "gmr", "smr", "seq"],
-                              req.get("parameters") or {}, req.get("perspective"))
+    res = coalition_stability(conflict_of(req), coalitions=req.get("coalitions") or None,
+                              concepts=req.get("concepts") or ["nash", "gmr", "smr", "seq"],
+                              parameters=req.get("parameters") or {}, perspective=req.get("perspective"))
     return res.to_dict()
 
 
@@ -204,8 +208,8 @@ def task_inverse(req: dict[str, Any], progress: Progress) -> dict[str, Any]:
     state: Any = req["state"]
     if isinstance(state, str) and state.strip().isdigit():
         state = int(state)
-    res = inverse(conflict_of(req), state, req.get("concept") or "gmr", req.get("dms") or None,
-                  req.get("parameters") or {}, req.get("perspective"))
+    res = inverse(conflict_of(req), state=state, concept=req.get("concept") or "gmr", dms=req.get("dms") or None,
+                  parameters=req.get("parameters") or {}, perspective=req.get("perspective"))
     return res.to_dict()
 
 
@@ -217,7 +221,7 @@ def task_hypergame(req: dict[str, Any], progress: Progress) -> dict[str, Any]:
     if not conflict.perceptions:
         raise DetenteError("the model has no perceptions: add one (who misperceives whom) to see a hypergame",
                            field="perceptions", source="<request>")
-    res = analyze_hypergame(conflict, req.get("concepts") or ["nash", "gmr", "smr", "seq"],
+    res = analyze_hypergame(conflict, concepts=req.get("concepts") or ["nash", "gmr", "smr", "seq"],
                             parameters=req.get("parameters") or {})
     return res.to_dict()
 
@@ -227,8 +231,8 @@ def task_perspectives(req: dict[str, Any], progress: Progress) -> dict[str, Any]
     from detente.analysis.perspectives import analyze_perspectives
 
     conflict = conflict_of(req)
-    res = analyze_perspectives(conflict, req.get("concepts") or ["nash", "gmr", "smr", "seq"],
-                               req.get("parameters") or {})
+    res = analyze_perspectives(conflict, concepts=req.get("concepts") or ["nash", "gmr", "smr", "seq"],
+                               parameters=req.get("parameters") or {})
     views = res.to_dict()
     return {"views": views, "descriptions": {k: v for k, v in getattr(res, "descriptions", {}).items()}}
 
@@ -238,8 +242,8 @@ def task_brief(req: dict[str, Any], progress: Progress) -> dict[str, Any]:
     from detente.analysis.briefing import brief
     from detente.report.briefing import briefing_text
 
-    b = brief(conflict_of(req), None, req.get("concepts") or ["nash", "gmr", "smr", "seq"],
-              req.get("parameters") or {})
+    b = brief(conflict_of(req), concepts=req.get("concepts") or ["nash", "gmr", "smr", "seq"],
+              parameters=req.get("parameters") or {}, progress=progress)
     return {"text": briefing_text(b), "briefing": b.to_dict()}
 
 
@@ -248,8 +252,8 @@ def task_report(req: dict[str, Any], progress: Progress) -> dict[str, Any]:
     from detente.report.builder import build_report
     from detente.report.html import render_html
 
-    report = build_report(conflict_of(req), req.get("concepts") or ["nash", "gmr", "smr", "seq"],
-                          req.get("parameters") or {}, req.get("perspective"))
+    report = build_report(conflict_of(req), concepts=req.get("concepts") or ["nash", "gmr", "smr", "seq"],
+                          parameters=req.get("parameters") or {}, perspective=req.get("perspective"))
     return {"html": render_html(report)}
 
 
