@@ -230,12 +230,8 @@ def test_elmira_book_graph_same_story():
     assert res.coalition_equilibria["nash"] == [8, 9]
 
 
-def test_elmira_scenario_file_if_available():
-    path = EXAMPLES / "elmira.yaml"
-    try:
-        conflict = detente.load(path)
-    except Exception as exc:  # the loader is optional while the io package is being written
-        pytest.skip(f"scenario file not loadable here: {exc}")
+def test_elmira_scenario_file():
+    conflict = detente.load(EXAMPLES / "elmira.yaml")
     res = coalition_stability(conflict, concepts=["nash", "gmr"])
     assert res.coalitions == [(0, 1)]             # the declared coalition: moe + uniroyal
     assert res.broken["gmr"][7] == [["moe", "uniroyal"]]
@@ -297,7 +293,6 @@ def test_errors_are_detente_errors():
 
 
 def test_cli_coalitions(tmp_path):
-    pytest.importorskip("detente.cli")
     from typer.testing import CliRunner
 
     from detente.cli import app

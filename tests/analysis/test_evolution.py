@@ -80,11 +80,8 @@ def test_elmira_classic_story_book_graph():
     assert "MoE + Uniroyal: 5 → 8" in ev.summary()
 
 
-def test_elmira_scenario_file_if_available():
-    try:
-        conflict = detente.load(EXAMPLES / "elmira.yaml")
-    except Exception as exc:  # the loader is optional while the io package is being written
-        pytest.skip(f"scenario file not loadable here: {exc}")
+def test_elmira_scenario_file():
+    conflict = detente.load(EXAMPLES / "elmira.yaml")
     ev = evolve(conflict, concepts=["nash"])
     assert ev.reachable_equilibria["improvements"]["nash"] == [7]
     assert steps(ev.paths["coalitional"][10]) == [(["local"], 1, 7), (["moe", "uniroyal"], 7, 10)]
@@ -221,7 +218,6 @@ status_quo: 1
 
 
 def test_cli_evolve_json_and_errors(tmp_path):
-    pytest.importorskip("detente.cli")
     from typer.testing import CliRunner
 
     from detente.cli import app

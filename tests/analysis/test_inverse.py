@@ -213,7 +213,6 @@ def test_scales_past_enumerating_rankings():
 
 
 def test_cli_inverse(tmp_path):
-    pytest.importorskip("detente.cli")
     from typer.testing import CliRunner
 
     from detente.cli import app

@@ -11,7 +11,6 @@ import sys
 import tomllib
 from pathlib import Path
 
-import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -49,8 +48,7 @@ def test_entry_point_declared_in_pyproject():
 
 def test_installed_console_script(pd_file):
     script = shutil.which("detente", path=str(Path(sys.executable).parent)) or shutil.which("detente")
-    if script is None:
-        pytest.skip("the detente console script is not installed (pip install -e .)")
+    assert script is not None, "the detente console script is not installed (pip install -e .)"
     proc = subprocess.run([script, "analyze", str(pd_file), "-f", "json"], capture_output=True, text=True,
                           env=_env(), timeout=60)
     assert proc.returncode == 0, proc.stderr

@@ -22,7 +22,6 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
 from detente.cli import app
@@ -390,11 +389,11 @@ def test_prisoners_dilemma_from_the_reference(tmp_path):
     check_report(report, json.loads(PD_GMCR), "prisoners dilemma")
 
 
-@pytest.mark.skipif(shutil.which("detente") is None and not (Path(sys.executable).parent / "detente").exists(),
-                    reason="the detente console script is not installed")
 def test_console_script_on_the_reference_example(tmp_path):
     """The installed `detente` command (not just `python -m detente`) gives the same report."""
-    exe = shutil.which("detente") or str(Path(sys.executable).parent / "detente")
+    beside = Path(sys.executable).parent / "detente"
+    exe = str(beside) if beside.exists() else shutil.which("detente")
+    assert exe is not None, "the detente console script is not installed (pip install -e .)"
     path = tmp_path / "Prisoners Dilemma.gmcr"
     path.write_text(PD_GMCR, encoding="utf-8")
     proc = subprocess.run([exe, "analyze", str(path), "--format", "json"], capture_output=True, text=True,
@@ -403,7 +402,6 @@ def test_console_script_on_the_reference_example(tmp_path):
     check_report(json.loads(proc.stdout), json.loads(PD_GMCR), "prisoners dilemma (console script)")
 
 
-@pytest.mark.skipif(not ELMIRA.exists(), reason="no Elmira sample")
 def test_elmira_sample():
     data = json.loads(ELMIRA.read_text(encoding="utf-8"))
     report = _run_subprocess(ELMIRA)

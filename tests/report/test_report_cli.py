@@ -105,7 +105,6 @@ def test_console_script_knows_the_command():
 
     beside = Path(sys.executable).parent / "detente"
     script = str(beside) if beside.exists() else shutil.which("detente")
-    if script is None:
-        pytest.skip("the detente console script is not installed (pip install -e .)")
+    assert script is not None, "the detente console script is not installed (pip install -e .)"
     proc = subprocess.run([script, "report", "--help"], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0 and "--output" in proc.stdout
