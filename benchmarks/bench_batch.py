@@ -73,7 +73,10 @@ def ranged(conflict: Conflict) -> list[str]:
 
 
 def pick_parameter(conflict: Conflict, wanted: str | None) -> str:
-    if wanted and wanted in conflict.parameters:
+    """``wanted`` when the model has it (a parameter, or a derived belief, which a sample then
+    sets directly), else the first ranged parameter whose name mentions lambda, else the first
+    ranged one."""
+    if wanted and (wanted in conflict.parameters or wanted in getattr(conflict, "beliefs", {})):
         return wanted
     candidates = ranged(conflict) or list(conflict.parameters)
     lam = [p for p in candidates if "lambda" in p.lower()]
@@ -87,6 +90,8 @@ def param_range(conflict: Conflict, name: str) -> tuple[float, float]:
         rng = None
     if rng:
         return float(rng[0]), float(rng[1])
+    if name not in conflict.parameters:          # a derived belief without a declared range
+        return (0.0, 1.0)
     v = float(conflict.parameters[name])
     return (0.0, 2 * v) if v > 0 else (v - 1, v + 1)
 
