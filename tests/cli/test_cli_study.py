@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pytest
 
 import detente
 from detente.analysis.study import Question, study_one_at_a_time
@@ -73,3 +74,24 @@ def test_sweep_cli_tipping_point(invoke, payoff_file):
     q = Question("nash", outcome="mutual_cooperation")
     grid = np.asarray(data["values"])
     assert data["series"][q.key] == study_one_at_a_time(conflict, {"t": grid}, [q])[:, 0].tolist()
+
+
+def test_montecarlo_on_a_dask_scheduler_address(invoke, payoff_file):
+    from distributed import LocalCluster
+
+    args = ["montecarlo", payoff_file, "--param", "t=uniform:-1:1", "-n", "400", "--seed", "2", "-f", "json"]
+    local = json.loads(invoke(*args).stdout)
+    with LocalCluster(n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None) as cluster:
+        res = invoke(*args, "--scheduler", "dask", "--address", cluster.scheduler_address)
+    assert res.exit_code == 0, res.output
+    remote = json.loads(res.stdout)
+    assert remote["scheduler"] == "dask"
+    assert remote["counts"] == local["counts"]
+
+
+@pytest.mark.slow      # waits for the connection timeout (10 s)
+def test_montecarlo_unreachable_scheduler_is_a_clear_error(invoke, payoff_file):
+    res = invoke("montecarlo", payoff_file, "--param", "t=uniform:-1:1", "-n", "10", "--scheduler", "dask",
+                 "--address", "tcp://127.0.0.1:9")
+    assert res.exit_code != 0
+    assert "cannot reach the Dask scheduler" in res.output
