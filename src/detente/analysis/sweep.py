@@ -30,6 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -177,7 +178,7 @@ def sweep(conflict: Conflict, *, parameter: str, lo: float, hi: float, steps: in
     while True:
         xs = sorted(evaluate_at.cache)
         mids = set()
-        for a, b in zip(xs, xs[1:]):
+        for a, b in pairwise(xs):
             if b - a <= precision:
                 continue
             sa, sb = evaluate_at.cache[a], evaluate_at.cache[b]
@@ -190,7 +191,7 @@ def sweep(conflict: Conflict, *, parameter: str, lo: float, hi: float, steps: in
         evaluate_at(sorted(mids), None)
     xs = sorted(evaluate_at.cache)
     points: list[TippingPoint] = []
-    for a, b in zip(xs, xs[1:]):
+    for a, b in pairwise(xs):
         sa, sb = evaluate_at.cache[a], evaluate_at.cache[b]
         for key in keys:
             if sa[key] != sb[key]:
