@@ -76,3 +76,15 @@ def test_every_page_with_code_is_checked():
     assert PYTHON_PAGES and any(p.name == "README.md" for p in PYTHON_PAGES)
     assert any(p.name == "README.md" for p, _ in COMMAND_LINES)
     assert os.path.isdir(ROOT / "docs")
+
+
+YAML_SCENARIOS = [(p, k, body) for p in PAGES for k, body in enumerate(blocks(p, "yaml"))
+                  if "decision_makers:" in body and body.startswith("name:")]   # whole files, not fragments
+
+
+@pytest.mark.parametrize("page, k, body", YAML_SCENARIOS, ids=[f"{p.name}[yaml {k + 1}]" for p, k, _ in YAML_SCENARIOS])
+def test_yaml_scenarios_in_the_docs_load(page, k, body):
+    from detente.io import loads
+
+    conflict = loads(body, "yaml", source=f"{page.name}[yaml block {k + 1}]")
+    assert conflict.decision_makers
