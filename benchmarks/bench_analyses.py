@@ -143,8 +143,8 @@ def analyses(compiled) -> dict:
         "core (Nash, GMR, SMR, SEQ)": lambda: stability(game, ("nash", "gmr", "smr", "seq")),
         "SIM + SEQ-SIM": lambda: stability(game, ("sim", "seqsim")),
         "all coalitions (Nash, GMR, SMR, SEQ)": lambda: coalition_stability(compiled),
-        "coalitional evolution from state 1": lambda: evolve(compiled, 1, modes=["coalitional"], concepts=["nash"]),
-        "inverse GMR of state 1": lambda: inverse(compiled, 1, "gmr"),
+        "coalitional evolution from state 1": lambda: evolve(compiled, status_quo=1, modes=["coalitional"], concepts=["nash"]),
+        "inverse GMR of state 1": lambda: inverse(compiled, state=1, concept="gmr"),
     }
 
 
