@@ -113,11 +113,25 @@ def check_states(m: int, *, field: str | None = "decision_makers", source: str |
     STATES.check(m, subject="model too large: the state space", field=field, source=source, advice=ADVICE)
 
 
+SIM_DENSE_OPTIONS = 26
+"""Up to this many options SIM/SEQ-SIM run as the vectorised kernel of
+:mod:`detente.engine.stability` (``DENSE_SIM_BITS``); beyond it they enumerate joint responses."""
+
+
 def sim_work(m: int, dm_option_counts: list[int]) -> float:
-    """Upper estimate of the joint responses SIM/SEQ-SIM enumerate: for each state and DM, the
-    product over the other DMs of their 2^k choices (each may move or stay)."""
+    """An estimate of the work of SIM and SEQ-SIM, in joint responses.
+
+    Up to :data:`SIM_DENSE_OPTIONS` options the kernel reduces a dense array of all 2^n option
+    combinations once per other DM, for each DM, then checks every state: about
+    n_dms × (n_dms − 1) × 2^n + n_dms × m. Beyond it
+    joint responses are enumerated: for each state and DM, the product over the other DMs of
+    their 2^k choices (each may move or stay)."""
+    n = sum(dm_option_counts)
+    d = len(dm_option_counts)
+    if n <= SIM_DENSE_OPTIONS:
+        return float(d * max(d - 1, 1)) * 2.0 ** n + float(d) * m
     total = 0.0
-    for i in range(len(dm_option_counts)):
+    for i in range(d):
         total += math.prod(2.0 ** k for j, k in enumerate(dm_option_counts) if j != i)
     return m * total
 

@@ -244,6 +244,8 @@ def test_json_writer_matches_the_standard_encoder():
     rng = np.random.default_rng(5)
     values = np.concatenate([rng.integers(-10**15, 10**15, 500), rng.integers(0, 10, 500), [0, -1, 9, 10, 99, 100]])
     assert json.loads(common.int_array_json(values)) == values.tolist()
+    assert json.loads(common.numpy_int_json(values)) == values.tolist()
+    assert common.numpy_int_json(values[:100]) == "[" + ", ".join(map(str, values[:100].tolist())) + "]"
     data = {"a": values[:70], "b": [{"x": "é\n\"q\"", "y": [1.5, None, True]}], "c": {}, "d": [], "e": (1, 2)}
     expected = {"a": values[:70].tolist(), "b": [{"x": "é\n\"q\"", "y": [1.5, None, True]}], "c": {}, "d": [],
                 "e": [1, 2]}
