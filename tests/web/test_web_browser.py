@@ -235,3 +235,24 @@ def test_direct_ranking_by_moving_states(page, live_server):
     wait_valid(page)
     page.click("nav >> text=YAML")
     expect(page.locator("#yaml")).to_have_value(re.compile(r"ranking:\s*\n?\s*- \[4, 3\]\s*\n\s*- 2\s*\n\s*- 1|ranking: \[\[4, 3\], 2, 1\]"))
+
+
+def test_a_long_computation_shows_progress_and_can_be_cancelled(page, live_server, tmp_path):
+    from test_limits import heavy_model
+
+    path = tmp_path / "heavy.yaml"
+    path.write_text(heavy_model(), encoding="utf-8")
+    open_app(page, live_server.url)
+    page.click("nav >> text=Models & files")
+    page.set_input_files("#import", str(path))
+    wait_valid(page)
+    page.click("nav >> text=Explore")
+    page.click("[data-run=sweep]")
+    page.fill("#sw-hi", "3")
+    page.fill("#sw-steps", "401")
+    page.click("#sw-run")
+    expect(page.locator("#status")).to_be_visible()
+    expect(page.locator("#status-text")).to_contain_text("Sweeping")
+    page.click("#cancel")
+    expect(page.locator("#sw-out .error")).to_contain_text("cancelled")
+    expect(page.locator("#status")).to_be_hidden()
