@@ -44,6 +44,8 @@ def test_store_url_and_bad_url(tmp_path):
     assert Store(f"sqlite:///{tmp_path / 'x.db'}").url.endswith("x.db")
     with pytest.raises(detente.DetenteError, match="cannot open the database"):
         Store(f"sqlite:///{tmp_path / 'missing-dir' / 'sub' / 'x.db'}")
+    with pytest.raises(detente.DetenteError, match="cannot use this database URL"):
+        Store("nosuchdb://host/x")
 
 
 def test_twenty_concurrent_saves_are_all_kept(server_factory, tmp_path):

@@ -171,7 +171,11 @@ class Store:
 
     def __init__(self, db: str | os.PathLike[str] | None = None):
         self.url = database_url(db)
-        self.engine = _make_engine(self.url)
+        try:
+            self.engine = _make_engine(self.url)
+        except Exception as exc:  # an unknown dialect or a missing driver
+            raise DetenteError(f"cannot use this database URL: {exc.__class__.__name__}: {exc}".splitlines()[0],
+                               field="db", source=self.url) from None
         # One shared connection (in-memory SQLite) must not run two transactions at once.
         self._lock = threading.Lock() if isinstance(self.engine.pool, StaticPool) else None
         try:
