@@ -30,7 +30,7 @@ def test_memory_limit_stops_a_job_with_a_clear_message():
 
 def test_time_limit_stops_a_job():
     job = Pool(timeout=1).start("sweep", {"scenario": heavy_model(), "parameter": "a", "lo": 0, "hi": 1,
-                                          "steps": 50})
+                                          "steps": 20})
     with pytest.raises(JobRefused, match="1 s limit"):
         job.wait_blocking()
     assert not job.process.is_alive()
@@ -38,7 +38,7 @@ def test_time_limit_stops_a_job():
 
 def test_too_many_jobs_are_refused_with_429():
     pool = Pool(timeout=30, max_jobs=1)
-    first = pool.start("sweep", {"scenario": heavy_model(), "parameter": "a", "lo": 0, "hi": 1, "steps": 50})
+    first = pool.start("sweep", {"scenario": heavy_model(), "parameter": "a", "lo": 0, "hi": 1, "steps": 20})
     with pytest.raises(JobRefused) as info:
         pool.start("analyze", {"scenario": PD})
     assert info.value.status == 429

@@ -228,7 +228,8 @@ class Job:
             time.sleep(0.01)
         if self.result is not None:
             return json.loads(self.result)
-        raise JobRefused((self.error or {}).get("message", "failed"), status=self.status)
+        err = self.error or {}
+        raise JobRefused(err.get("error") or "failed", status=self.status, field=err.get("field"))
 
 
 class Pool:
