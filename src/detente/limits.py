@@ -86,7 +86,7 @@ NUMBER_DIGITS = Limit("DETENTE_MAX_NUMBER_DIGITS", 400, "digits", "digits of a w
 # -- limits on work ------------------------------------------------------------------------------------
 CANDIDATE_STATES = Limit("DETENTE_MAX_CANDIDATE_STATES", 1 << 22, "candidate states",
                          "2^options combinations enumerated to find the feasible states")
-STATES = Limit("DETENTE_MAX_STATES", 1 << 21, "states", "feasible states of one model")
+STATES = Limit("DETENTE_MAX_STATES", 1 << 20, "states", "feasible states of one model")
 SIM_WORK = Limit("DETENTE_MAX_SIM_WORK", 5_000_000, "joint responses",
                  "states x the other DMs' joint responses enumerated by SIM and SEQ-SIM")
 RUN_WORK = Limit("DETENTE_MAX_RUN_WORK", 40_000_000, "state-analyses",
