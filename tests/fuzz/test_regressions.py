@@ -7,6 +7,7 @@ the pipeline where the failure was later), with the words the error must contain
 from __future__ import annotations
 
 import json
+import re
 import time
 
 import numpy as np
@@ -305,3 +306,29 @@ def test_validate_builds_every_perceived_game():
 
 def test_compile_of_checked_model_still_works():
     assert compile_conflict(loads(PD % "t * a.x", "yaml", "s.yaml")).n_states == 4
+
+
+# -- API arguments --------------------------------------------------------------------------------------
+API_CASES = {
+    "load-none": (lambda pd: detente.load(None), "expected a file path"),
+    "load-int": (lambda pd: detente.load(123), "expected a file path"),
+    "analyze-path": (lambda pd: detente.analyze("examples/elmira.yaml"), "detente.load(path)"),
+    "analyze-none": (lambda pd: detente.analyze(None), "expected a Conflict"),
+    "parameters-list": (lambda pd: detente.analyze(pd, parameters=[1, 2]), "expected a mapping"),
+    "parameter-text": (lambda pd: detente.analyze(pd, parameters={"t": "abc"}), "parameters.t"),
+    "parameter-inf": (lambda pd: detente.analyze(pd, parameters={"t": float("inf")}), "finite number"),
+    "loads-none": (lambda pd: loads(None, "yaml"), "expected the file's text"),
+    "loads-format": (lambda pd: loads("x", 3), "expected a format name"),
+    "explain-text": (lambda pd: detente.analyze(pd).explain("a"), "expected a state number"),
+}
+
+
+@pytest.mark.parametrize("name", list(API_CASES))
+def test_api_arguments_are_refused_clearly(name):
+    fn, needle = API_CASES[name]
+    with pytest.raises(DetenteError, match=re.escape(needle)):
+        fn(loads(PD % "t * a.x", "yaml", "s.yaml"))
+
+
+def test_single_concept_as_text():
+    assert detente.analyze(detente.examples.prisoners_dilemma(), concepts="nash").concepts == ["nash"]

@@ -84,11 +84,19 @@ def _check_numbers(numbers: list[int], m: int, where: str) -> np.ndarray:
     return np.asarray([x - 1 for x in numbers], dtype=np.int64)
 
 
+def require_conflict(obj: object, where: str = "conflict") -> None:
+    """Refuse anything but a :class:`~detente.model.Conflict` where one is expected (API use)."""
+    if not isinstance(obj, Conflict):
+        hint = " (read a file with detente.load(path) first)" if isinstance(obj, (str, os.PathLike)) else ""
+        raise DetenteError(f"expected a Conflict, got {type(obj).__name__}{hint}", field=where, source="<api>")
+
+
 def compile_conflict(conflict: Conflict, parameters: Mapping[str, float] | None = None,
                      progress: Callable[[int, int], None] | None = None) -> Compiled:
     """Build the engine's :class:`Game` for ``conflict`` with parameter overrides applied."""
+    require_conflict(conflict)
     try:
-        return _compile(conflict.with_parameters(dict(parameters or {})), progress)
+        return _compile(conflict.with_parameters(parameters or {}), progress)
     except DetenteError as exc:
         raise exc.located(source=conflict.source) from None
 

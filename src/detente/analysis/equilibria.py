@@ -20,7 +20,7 @@ from ..engine.witness import Verdict, verdict
 from ..errors import DetenteError, ModelError
 from ..model import Conflict
 from .common import DEFAULT_CONCEPTS, Progress, state_list
-from .compile import Compiled, compile_conflict
+from .compile import Compiled, compile_conflict, require_conflict
 
 
 @dataclass
@@ -70,6 +70,9 @@ class Analysis:
         return bool(self.stable[c][self.conflict.dm_index(dm), self._index(state)])
 
     def _index(self, state: int) -> int:
+        if isinstance(state, bool) or not isinstance(state, (int, np.integer)):
+            if not (isinstance(state, str) and state.strip().isdigit()):
+                raise DetenteError(f"expected a state number (1..{self.n_states}), got {state!r:.40}", field="state")
         if not 1 <= int(state) <= self.n_states:
             raise DetenteError(f"state {state} does not exist: the model has states 1..{self.n_states}",
                                field="state")
@@ -258,6 +261,7 @@ def analyze(conflict: Conflict, *, concepts: Iterable[str] = DEFAULT_CONCEPTS,
     {'nash': [1], 'seq': [1, 4]}
     """
     concepts = normalize_concepts(concepts)
+    require_conflict(conflict)
     base = conflict.with_perspective(perspective) if perspective else conflict
     compiled = compile_conflict(base, parameters, progress)
     stable = stability(compiled.game, concepts)

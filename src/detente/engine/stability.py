@@ -70,6 +70,8 @@ def normalize_concepts(concepts) -> list[str]:
     aliases = {"r": "nash", "nash": "nash", "gmr": "gmr", "smr": "smr", "seq": "seq", "sim": "sim",
                "seqsim": "seqsim", "seq-sim": "seqsim", "seq_sim": "seqsim"}
     out: list[str] = []
+    if isinstance(concepts, str):
+        concepts = [concepts]
     for c in concepts:
         key = str(c).strip().lower()
         if key not in aliases:

@@ -61,6 +61,16 @@ def format_of(path: str | os.PathLike[str]) -> str:
 def loads(text: str, fmt: str = "yaml", source: str = "<string>") -> Conflict:
     """A Conflict from text: ``fmt`` is ``yaml``, ``json`` or ``gmcr`` (JSON with ``decisionMakers``
     is read as GMCR+ whatever ``fmt`` says)."""
+    if isinstance(text, (bytes, bytearray)):
+        try:
+            text = bytes(text).decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise FileFormatError(f"not UTF-8 text (byte {exc.start} cannot be decoded)", source=source) from None
+    if not isinstance(text, str):
+        raise FileFormatError(f"expected the file's text, got {type(text).__name__}", field="text", source="<api>")
+    if not isinstance(fmt, str):
+        raise FileFormatError(f"expected a format name (yaml, json or gmcr), got {fmt!r:.40}", field="fmt",
+                              source="<api>")
     fmt = fmt.lower().lstrip(".")
     if fmt == "yml":
         fmt = "yaml"
@@ -83,6 +93,8 @@ def load(path: str | os.PathLike[str]) -> Conflict:
 
     A ``.json`` file whose top level has ``decisionMakers`` is read as a GMCR+ file.
     """
+    if not isinstance(path, (str, os.PathLike)):
+        raise FileFormatError(f"expected a file path, got {type(path).__name__}", field="path", source="<api>")
     if Path(path).is_dir():
         raise FileFormatError("is a directory, not a scenario file", source=str(path))
     fmt = format_of(path)

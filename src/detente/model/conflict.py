@@ -31,7 +31,8 @@ Names are kept as written; expressions use identifiers derived from them
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable, Sequence
+import math
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, Union
 
@@ -348,6 +349,12 @@ class Conflict:
         """A copy with parameter values replaced; unknown names are an error."""
         if not overrides:
             return self
+        if not isinstance(overrides, Mapping):
+            raise ModelError(f"expected a mapping of parameter names to numbers, got {type(overrides).__name__}",
+                             field="parameters")
+        for name, value in overrides.items():
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+                raise ModelError(f"expected a finite number, got {value!r:.40}", field=f"parameters.{name}")
         known = set(self.parameters) | {p for dm in self.decision_makers
                                         if isinstance(dm.preference, Payoff) for p in dm.preference.parameters}
         derived = sorted(set(overrides) & set(self.beliefs))
