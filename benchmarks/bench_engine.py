@@ -43,6 +43,7 @@ from pathlib import Path
 import numpy as np
 
 HERE = Path(__file__).resolve().parent
+os.environ.setdefault("DETENTE_MAX_STATES", str(1 << 24))   # the curve goes past the default size limit
 sys.path.insert(0, str(HERE.parent / "src"))
 sys.path.insert(0, str(HERE))
 
