@@ -148,14 +148,15 @@ def check_runs(runs: float, m: int, *, subject: str, field: str | None = None, s
                    field=field, source=source, advice="Use fewer steps or samples, or a smaller model.")
 
 
-def check_hypergame(m: int, n_dms: int, perceptions: list, *, source: str | None = None) -> None:
+def check_hypergame(m: int, dm_option_counts: list[int], perceptions: list, *, source: str | None = None) -> None:
     """Before a hypergame analysis: one analysis of reality, one with awareness limits, one per
-    perception and per perception of a perception; limited awareness costs a pass over every
-    DM's moves state by state."""
+    perception and per perception of a perception; limited awareness rebuilds every DM's moves
+    as explicit arcs (about 2^k per state for a DM with k options)."""
     games = 2 + len(perceptions) + sum(len(p.of_others) for p in perceptions)
     restricted = any(p.unaware_options or p.unaware_states or
                      any(q.unaware_options or q.unaware_states for q in p.of_others.values()) for p in perceptions)
-    weight = 1 + (20 * n_dms if restricted else 0)
+    arcs_per_state = sum(2.0 ** k for k in dm_option_counts) if dm_option_counts else 20.0
+    weight = 1 + (arcs_per_state if restricted else 0)
     RUN_WORK.check(float(games) * max(m, 1) * weight, subject=f"the hypergame ({games} games of {m:,} states"
                    + (", with limited awareness" if restricted else "") + ")", field="perceptions", source=source,
                    advice="Analyse fewer perceptions, or a smaller model.")

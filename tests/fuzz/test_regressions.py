@@ -332,3 +332,29 @@ def test_api_arguments_are_refused_clearly(name):
 
 def test_single_concept_as_text():
     assert detente.analyze(detente.examples.prisoners_dilemma(), concepts="nash").concepts == ["nash"]
+
+
+# -- command-line options ----------------------------------------------------------------------------------
+CLI_CASES = [
+    (["analyze", "{f}", "--set", "t=1e999"], "finite number"),
+    (["analyze", "{f}", "--set", "t=" + "9" * 5000], "--set"),
+    (["sweep", "{f}", "--param", "t=0:1:3", "--precision", "1e-300", "--no-plot"], "floating-point resolution"),
+    (["sweep", "{f}", "--param", "t=nan:1:3", "--no-plot"], "finite"),
+    (["montecarlo", "{f}", "--param", "t=uniform:0:inf", "-n", "3"], "finite numbers"),
+    (["montecarlo", "{f}", "--param", "t=uniform:-1e308:1e308", "-n", "3"], "too wide"),
+    (["explain", "{f}", "9" * 30], "does not exist"),
+]
+
+
+@pytest.mark.parametrize("args, needle", CLI_CASES, ids=[" ".join(a[2:])[:40] for a, _ in CLI_CASES])
+def test_hostile_command_line_options(tmp_path, args, needle):
+    from typer.testing import CliRunner
+
+    from detente.cli import app
+
+    f = tmp_path / "s.yaml"
+    f.write_text(PD % "t * (1 if a.x else 0)", encoding="utf-8")
+    result = CliRunner().invoke(app, [a.replace("{f}", str(f)) for a in args])
+    out = re.sub(r"\s+", " ", result.output)
+    assert result.exit_code == 2 and "internal error" not in out and "Traceback" not in out, out[-1500:]
+    assert needle in out, out[-1500:]

@@ -467,7 +467,8 @@ def analyze_hypergame(conflict: Conflict, *, concept_for_choice: str = "seq",
     except DetenteError as exc:
         raise exc.located(source=conflict.source) from None
     true = compile_conflict(base)
-    limits.check_hypergame(true.n_states, true.game.n_dms, list(conflict.perceptions.values()), source=conflict.source)
+    limits.check_hypergame(true.n_states, [len(b) for b in true.game.dm_bits], list(conflict.perceptions.values()),
+                           source=conflict.source)
     names = true.game.dm_names
     n = len(names)
     perceptions: dict[str, Perception] = {}

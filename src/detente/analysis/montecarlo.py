@@ -51,6 +51,13 @@ class Distribution:
     kind: str
     args: tuple[float, ...]
 
+    def __post_init__(self) -> None:
+        args = tuple(self.args)
+        if not all(isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x) for x in args):
+            raise DetenteError(f"{self.kind} needs finite numbers, got {args!r:.80}", field="--param")
+        if len(args) >= 2 and not math.isfinite(float(args[-1]) - float(args[0])):
+            raise DetenteError(f"the range of {self.kind}{args!r:.80} is too wide to sample", field="--param")
+
     def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
         k, a = self.kind, self.args
         if k == "uniform":
