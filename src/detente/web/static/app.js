@@ -88,7 +88,7 @@ async function runJob(task, body, label) {
 
 // ---------------------------------------------------------------------------------------------
 // The model being built: plain objects close to the scenario format
-const REVERSIBLE = [["both", "both ways"], ["forward", "forward only (irreversible once taken)"], ["backward", "backward only"]];
+const REVERSIBLE = [["both", "reversible"], ["forward", "irreversible once taken"], ["backward", "only dropped, never retaken"]];
 function newDM(name) { return { name: name || "", description: "", options: [], pref: { kind: "prioritization", statements: [], ranking: [], formula: "" } }; }
 function emptyModel() {
   return { name: "", description: "", parameters: [], definitions: [], dms: [], feas: { infeasible: [], mutex: [], atleast: [], implications: [] },
@@ -292,7 +292,7 @@ function render() {
 }
 function sectionModel() {
   return h("div", { class: "card" }, h("h2", {}, "Model"),
-    h("div", { class: "row wrap" }, h("label", {}, "Title ", textInput(model, "name", { class: "name", id: "title", ...field("name") }))),
+    h("div", { class: "row wrap" }, h("label", { class: "row", style: "flex:1 1 16em" }, "Title ", textInput(model, "name", { class: "name", id: "title", ...field("name") }))),
     h("textarea", { rows: 2, placeholder: "What the conflict is about (optional)", oninput: (e) => { model.description = e.target.value; changed(false); } }, model.description));
 }
 function sectionDMs() {
