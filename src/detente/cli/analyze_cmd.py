@@ -304,4 +304,6 @@ def render_markdown(analysis: "Analysis", states: list[int], hidden_note: str | 
             cells = [name, short_list(res["states"], 8)]
             cells += [outcome_verdict(res, c, analysis.dm_names)[0] for c in analysis.concepts]
             lines.append("| " + " | ".join(_md(x) for x in cells) + " |")
-    return "\n".join(lines)
+    from ..report.safe_markdown import safe_markdown
+
+    return safe_markdown("\n".join(lines))

@@ -42,7 +42,9 @@ def brief(
         return
     from rich.markdown import Markdown
 
-    text = briefing_text(b)
+    from ..report.safe_markdown import safe_markdown
+
+    text = safe_markdown(briefing_text(b))
     if console.is_terminal:
         console.print(Markdown(text))
     else:
