@@ -358,3 +358,15 @@ def test_hostile_command_line_options(tmp_path, args, needle):
     out = re.sub(r"\s+", " ", result.output)
     assert result.exit_code == 2 and "internal error" not in out and "Traceback" not in out, out[-1500:]
     assert needle in out, out[-1500:]
+
+
+def test_lone_surrogate_in_the_raw_text_names_line_and_column():
+    _refused("name: x\ndecision_makers: [\ud800]\n", "yaml", "line 2, column 19", "lone surrogate")
+    _refused('{"name": "x", \ud800}', "json", "line 1, column 15", "lone surrogate")
+
+
+def test_big_malformed_yaml_is_refused_quickly():
+    text = "name: x\nitems:\n" + "".join(f"  - {k}\n" for k in range(200_000)) + "  - [unclosed\n"
+    start = time.monotonic()
+    _refused(text, "yaml", "malformed YAML")
+    assert time.monotonic() - start < 10

@@ -189,15 +189,35 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
     return []
 
 
+PURE_PYTHON_REREAD_CHARS = 200_000
+"""A document libyaml refuses is read again by the pure-Python parser for its clearer message only
+up to this size (the pure-Python parser would take minutes on a file of many megabytes)."""
+
+
+def _check_raw_text(text: str, source: str) -> None:
+    """Refuse a document whose text itself holds a lone surrogate (no parser can encode it)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        line = text.count("\n", 0, exc.start) + 1
+        column = exc.start - (text.rfind("\n", 0, exc.start) + 1) + 1
+        raise FileFormatError(f"the text contains a lone surrogate {text[exc.start]!r} at line {line}, column "
+                              f"{column}, which is not valid Unicode and cannot be written to any file",
+                              source=source) from None
+
+
 def parse_yaml(text: str, source: str) -> Any:
     """Parse YAML text (safe tags only) with every limit checked before construction."""
     check_document_size(len(text), source)
+    _check_raw_text(text, source)
     for k, loader_class in enumerate(_LOADERS):
         try:
             data = _load_yaml(text, source, loader_class)
             break
         except yaml.YAMLError as exc:
-            if k == len(_LOADERS) - 1:
+            # the pure-Python reader gives better messages, but reads about 20x slower: only small
+            # documents are read again with it
+            if k == len(_LOADERS) - 1 or len(text) > PURE_PYTHON_REREAD_CHARS:
                 raise _yaml_error(exc, source) from None
     check_text(data, source)
     return data
@@ -238,6 +258,7 @@ def _json_depth(text: str, source: str) -> None:
 def parse_json(text: str, source: str) -> Any:
     """Parse JSON text: duplicate keys refused, limits checked before the (recursive) decoder."""
     check_document_size(len(text), source)
+    _check_raw_text(text, source)
     _json_depth(text, source)
 
     def no_duplicates(pairs):
