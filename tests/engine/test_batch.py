@@ -146,3 +146,25 @@ def test_large_model_seq_path_matches(seed, monkeypatch):
         expected = stability(Game(game.dm_names, L[r].astype(np.int32), game.moves, game.space, game.dm_bits),
                              ["seq"])
         assert np.array_equal(per_row["seq"][r], expected["seq"])
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_condensed_coalition_reach_matches(seed, monkeypatch):
+    # from CONDENSE_MIN_STATES on, GMR/SMR reach goes through strongly connected components
+    import detente.engine.batch as batch
+
+    monkeypatch.setattr(batch, "CONDENSE_MIN_STATES", 0)
+    monkeypatch.setattr(batch, "CONDENSE_MIN_ROWS", 0)
+    rng = np.random.default_rng(700 + seed)
+    game, codes, bits, modes = random_option_game(rng)
+    L = random_levels(rng, 8, game.n_dms, game.n_states)
+    out = batch_stability(game, L, ["nash", "gmr", "smr"])
+    assert game.moves.__dict__.get("_batch_condensed")            # the condensed path ran
+    R = reference.option_form_moves(codes.tolist(), bits, modes)
+    for r in range(L.shape[0]):
+        expected = stability(Game(game.dm_names, L[r].astype(np.int32), game.moves, game.space, bits),
+                             ["gmr", "smr"])
+        table = reference.stability_table(R, L[r].tolist(), ["gmr", "smr"], codes.tolist(), bits)
+        for c in ("gmr", "smr"):
+            assert np.array_equal(out[c][r], expected[c]), (seed, r, c)
+            assert np.array_equal(out[c][r], np.asarray(table[c], dtype=bool)), (seed, r, c)

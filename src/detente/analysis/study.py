@@ -382,7 +382,8 @@ def _run_chunk(plan: _Plan, cols: Mapping[str, np.ndarray]) -> _ChunkResult:
     c, _, m = levels.shape
     # only the re-ranked DMs can differ between rows
     first, inverse = unique_rows(levels[:, [i for i, _ in plan.varying]].reshape(c, -1))
-    stable = batch_stability(plan.compiled.game, levels[first], plan.concepts)
+    rows = plan.group_rows.size if plan.group_rows is not None else c
+    stable = batch_stability(plan.compiled.game, levels[first], plan.concepts, study_rows=rows)
     eq: dict[str, np.ndarray] = {k: np.asarray(v.all(axis=1)) for k, v in stable.items()}
     ans = np.zeros((first.size, len(plan.questions)), dtype=bool)
     for col, (concept, states, dm) in enumerate(plan.questions):
