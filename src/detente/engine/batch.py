@@ -44,6 +44,10 @@ CONDENSE_MIN_STATES = 1024
 (strongly connected components and the DAG between them) instead of iterated per batch; below
 it the iteration is already cheap and the condensation (and importing SciPy) is not worth it."""
 
+CONDENSE_MAX_EDGES = 4_000_000
+"""...and only while the members' move graph has at most this many arcs (its arrays take about
+40 bytes an arc while it is built)."""
+
 CONDENSE_MIN_ROWS = 256
 """...and only for studies of at least this many level vectors: building the condensation costs
 about as much as a few dozen iterated reaches (measured at 55,800 states: 0.4 s per DM)."""
@@ -314,6 +318,11 @@ class _Condensed:
         return X[:, self.labels]
 
 
+def _arcs(moves: OptionMoves, members: Sequence[int]) -> int:
+    """An upper bound on the number of moves the members have (permitted pairs × blocks)."""
+    return sum(int(moves._blocks[j].allowed.sum()) * moves._blocks[j].n_blocks for j in members)
+
+
 def _condensed(moves: OptionMoves, members: Sequence[int]) -> _Condensed:
     cache = moves.__dict__.setdefault("_batch_condensed", {})
     key = tuple(sorted(members))
@@ -331,8 +340,8 @@ def _reach_min(mv, members: Sequence[int], values: np.ndarray, improving: np.nda
     if not members:
         return values.copy()
     if isinstance(mv, _OptionBatch) and improving is None and mv.m >= CONDENSE_MIN_STATES and (
-            max(rows, values.shape[0]) >= CONDENSE_MIN_ROWS
-            or tuple(sorted(members)) in mv.moves.__dict__.get("_batch_condensed", {})):
+            tuple(sorted(members)) in mv.moves.__dict__.get("_batch_condensed", {})
+            or (max(rows, values.shape[0]) >= CONDENSE_MIN_ROWS and _arcs(mv.moves, members) <= CONDENSE_MAX_EDGES)):
         return _condensed(mv.moves, members).reach_min(values)
     if isinstance(mv, _OptionBatch):
         if improving is not None and pens is None:
