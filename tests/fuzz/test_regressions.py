@@ -370,3 +370,9 @@ def test_big_malformed_yaml_is_refused_quickly():
     start = time.monotonic()
     _refused(text, "yaml", "malformed YAML")
     assert time.monotonic() - start < 10
+
+
+def test_loading_a_23_option_file_is_refused_before_enumerating():
+    start = time.monotonic()
+    _refused(_many_options(23, False), "json", "DETENTE_MAX_CANDIDATE_STATES", kind=ModelTooLargeError)
+    assert time.monotonic() - start < 2

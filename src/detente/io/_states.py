@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping
 
 import numpy as np
 
+from .. import limits
 from ..errors import DetenteError, ModelError, ModelTooLargeError
 from ..model import Conflict
 from ..model.evaluation import as_mask, feasibility_test, state_env
@@ -36,10 +37,14 @@ def feasible_codes(conflict: Conflict, functions: Mapping[str, Callable] | None 
         raise ModelTooLargeError(f"{n} options give 2^{n} candidate states; at most {MAX_ENUMERATED_OPTIONS} "
                                  "options are enumerated. Split the conflict, merge options, or use graph form.",
                                  field="decision_makers")
+    limits.check_candidates(n)
     kept = []
+    found = 0
     for start in range(0, 1 << n, CHUNK):
         codes = np.arange(start, min(start + CHUNK, 1 << n), dtype=np.int64)
         kept.append(codes[np.broadcast_to(np.asarray(test(codes), dtype=bool), codes.shape)])
+        found += int(kept[-1].size)
+        limits.check_states(found)  # stop as soon as the model is known to be too large
     out = np.concatenate(kept) if kept else np.zeros(0, np.int64)
     if out.size == 0:
         raise ModelError("the feasibility constraints leave no feasible state", field="feasibility")
