@@ -84,10 +84,14 @@ def test_belief_moves_the_verdict():
     assert not detente.analyze(c, parameters={"relief": 0.8}).outcome("settled")["equilibrium"]["nash"]
 
 
-def test_derived_belief_cannot_be_set_directly():
+def test_setting_a_derived_belief_overrides_it():
     c = loads_scenario(ALLY)
-    with pytest.raises(DetenteError, match="derived from a prior"):
-        detente.analyze(c, parameters={"lam": 0.3})
+    res = detente.analyze(c, parameters={"lam": 0.3, "relief": 0.9})
+    assert res.compiled.parameters["lam"] == 0.3
+    assert resolve_parameters(c, {"lam": np.array([0.2, 0.4])})["lam"].tolist() == [0.2, 0.4]
+    # lam = 0.1 as derived: the rival settles; overridden above the offer, it does not
+    assert detente.analyze(c).outcome("settled")["equilibrium"]["nash"]
+    assert not detente.analyze(c, parameters={"lam": 0.31}).outcome("settled")["equilibrium"]["nash"]
 
 
 @pytest.mark.parametrize("patch,message", [

@@ -40,7 +40,7 @@ import numpy as np
 
 from ..errors import DetenteError, ExpressionError, ModelError
 from ..model import Belief, Conflict, Payoff
-from ..model.evaluation import as_mask
+from ..model.evaluation import as_mask, split_definitions
 from ..model.expressions import evaluate, parse
 
 Replies = Callable[[int, int], np.ndarray]
@@ -100,13 +100,16 @@ def derive_beliefs(conflict: Conflict, env: Mapping[str, Any], n_states: int, re
     """Every belief of ``conflict``, from its types' best replies (see the module docstring).
 
     ``env`` holds option columns (shape ``(m,)``), without parameters or definitions;
-    ``params`` are parameter values, floats or equal-length 1-D sample arrays. Returns floats, or
-    1-D arrays of the sample length where any input is an array.
+    ``params`` are parameter values, floats or equal-length 1-D sample arrays; a belief already in
+    ``params`` is an override and is not derived. Returns the derived beliefs: floats, or 1-D
+    arrays of the sample length where any input is an array.
     """
     from .compile import preference_levels  # one place ranks preferences
 
     out: dict[str, Any] = {}
     for name, b in conflict.beliefs.items():
+        if name in params:  # set explicitly: the override wins over the derivation
+            continue
         out[name] = _derive_one(conflict, b, env, n_states, replies, params, functions, preference_levels)
     return out
 
@@ -197,25 +200,6 @@ def _payoffs(pref, env, m: int, funcs, preference_levels, where: str) -> np.ndar
     return preference_levels(pref, scalar_env, m, where, funcs).astype(np.float64)
 
 
-def split_definitions(conflict: Conflict) -> tuple[dict[str, str], dict[str, str]]:
-    """The definitions that do not use any belief (directly or through another definition), and
-    those that do (evaluated after the beliefs), each in declaration order."""
-    uses_belief = set(conflict.beliefs)
-    early: dict[str, str] = {}
-    late: dict[str, str] = {}
-    for name, text in conflict.definitions.items():
-        try:
-            names = parse(text).names()
-        except DetenteError:
-            names = set()
-        if names & uses_belief:
-            late[name] = text
-            uses_belief.add(name)
-        else:
-            early[name] = text
-    return early, late
-
-
 def resolve_parameters(conflict: Conflict, params: Mapping[str, Any]) -> dict[str, Any]:
     """All parameter values, derived beliefs included, for base values ``params`` (overrides of
     ``conflict.parameters``; floats or equal-length 1-D arrays, one entry per sample).
@@ -232,4 +216,4 @@ def resolve_parameters(conflict: Conflict, params: Mapping[str, Any]) -> dict[st
     return full
 
 
-__all__ = ["derive_beliefs", "resolve_parameters", "option_replies", "graph_replies", "split_definitions"]
+__all__ = ["derive_beliefs", "resolve_parameters", "option_replies", "graph_replies"]

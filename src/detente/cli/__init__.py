@@ -123,6 +123,9 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "evolve": ("evolve_cmd",),
     "coalitions": ("coalitions_cmd",),
     "inverse": ("inverse_cmd",),
+    "levers": ("levers_cmd",),
+    "map": ("levers_cmd",),
+    "terms": ("levers_cmd",),
 }
 """Every command and the modules that define it (imported when the command is first asked for)."""
 

@@ -315,9 +315,13 @@ def spec_to_conflict(spec: ScenarioSpec, source: str = "<api>") -> Conflict:
         feasibility=feasibility,
         outcomes=outcomes,
         parameters={k: float(v.value if isinstance(v, ParameterSpec) else v) for k, v in spec.parameters.items()},
-        parameter_info={k: Parameter(k, tuple(v.range) if v.range else None, v.unit, v.period, v.label,  # type: ignore[arg-type]
-                                     v.source, v.description.strip())
-                        for k, v in spec.parameters.items() if isinstance(v, ParameterSpec)},
+        parameter_info={**{k: Parameter(k, tuple(v.range) if v.range else None, v.unit, v.period,  # type: ignore[arg-type]
+                                        v.label, v.source, v.description.strip())
+                           for k, v in spec.parameters.items() if isinstance(v, ParameterSpec)},
+                        **{k: Parameter(k, tuple(b.range) if b.range else None, b.unit, b.period,  # type: ignore[arg-type]
+                                        b.label, b.source, b.description.strip())
+                           for k, b in spec.beliefs.items()
+                           if b.range or b.unit or b.period or b.label or b.source}},
         beliefs={k: Belief(k, b.about, dict(b.types), b.walks_away.strip(), b.at.strip(), b.rate,
                            b.description.strip()) for k, b in spec.beliefs.items()},
         graph=graph,
@@ -417,12 +421,19 @@ def _parameter_data(conflict: Conflict, name: str) -> float | dict:
     return out
 
 
-def _belief_data(b: Belief) -> dict:
+def _belief_data(conflict: Conflict, b: Belief) -> dict:
     out: dict = {"about": b.about, "types": dict(b.types), "walks_away": b.walks_away, "at": b.at}
     if b.rate != 1.0:
         out["rate"] = b.rate
     if b.description:
         out["description"] = b.description
+    info = conflict.parameter_info.get(b.name)
+    if info is not None:
+        if info.range is not None:
+            out["range"] = [float(info.range[0]), float(info.range[1])]
+        for key in ("unit", "period", "label", "source"):
+            if getattr(info, key):
+                out[key] = getattr(info, key)
     return out
 
 
@@ -432,9 +443,9 @@ def conflict_to_data(conflict: Conflict) -> dict:
     if conflict.description:
         out["description"] = conflict.description
     if conflict.parameters:
-        out["parameters"] = {k: _parameter_data(conflict, k) for k in conflict.parameters}
+        out["parameters"] = {k: _parameter_data(conflict, k) for k in conflict.parameters if k not in conflict.beliefs}
     if conflict.beliefs:
-        out["beliefs"] = {k: _belief_data(b) for k, b in conflict.beliefs.items()}
+        out["beliefs"] = {k: _belief_data(conflict, b) for k, b in conflict.beliefs.items()}
     if conflict.definitions:
         out["definitions"] = dict(conflict.definitions)
     dms = []

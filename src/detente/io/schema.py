@@ -187,7 +187,23 @@ class BeliefSpec(_Spec):
     walks_away: str = Field(description="condition met by the move the belief is about, e.g. us.leave_europe")
     at: str = Field(description="outcome name or condition: the state where each type's best reply is taken")
     rate: Union[float, str] = Field(1.0, description="per-period chance that a type minded to walk away does")
+    range: Optional[tuple[float, float]] = Field(
+        None, description="[lo, hi]: plausible values, so levers and maps can vary the belief directly")
+    unit: str = ""
+    period: str = ""
+    label: str = ""
+    source: str = ""
     description: str = ""
+
+    @model_validator(mode="after")
+    def _range_ok(self) -> "BeliefSpec":
+        import math
+
+        if self.range is not None:
+            lo, hi = self.range
+            if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
+                raise ValueError(f"range must be finite numbers with lo < hi, got [{lo}, {hi}]")
+        return self
 
 
 class SweepSpecModel(_Spec):

@@ -201,6 +201,8 @@ class _Checker:
             elif not math.isfinite(value):
                 self.add(ModelError(f"expected a finite number, got {value}", field=f"parameters.{name}"))
         for name, info in c.parameter_info.items():
+            if name in c.beliefs and name not in c.parameters:
+                continue
             if name not in c.parameters:
                 self.add(ModelError("meaning given for a parameter that has no value", field=f"parameters.{name}"))
             elif info.range is not None:

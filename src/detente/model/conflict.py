@@ -223,7 +223,8 @@ class Belief:
         name = rate * sum(weight[t] for walking types t) / sum(weight[t] for all types t)
 
     (``rate`` a number or parameter name, default 1: the per-period chance that a type minded to
-    walk away actually does). See ``docs/levers.md``.
+    walk away actually does). Setting the belief's name as a parameter (``--set``, a perspective)
+    overrides the derivation. See ``docs/levers.md``.
     """
 
     name: str
@@ -355,21 +356,15 @@ class Conflict:
         for name, value in overrides.items():
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
                 raise ModelError(f"expected a finite number, got {value!r:.40}", field=f"parameters.{name}")
-        known = set(self.parameters) | {p for dm in self.decision_makers
-                                        if isinstance(dm.preference, Payoff) for p in dm.preference.parameters}
-        derived = sorted(set(overrides) & set(self.beliefs))
-        if derived:
-            b = self.beliefs[derived[0]]
-            raise ModelError(f"'{derived[0]}' is derived from a prior over {b.about}'s types "
-                             f"({', '.join(b.types)}); set the prior weights or the types' parameters instead",
-                             field="parameters")
+        known = set(self.parameters) | set(self.beliefs) | {
+            p for dm in self.decision_makers if isinstance(dm.preference, Payoff) for p in dm.preference.parameters}
         unknown = sorted(set(overrides) - known)
         if unknown:
             raise ModelError(f"unknown parameter(s) {', '.join(unknown)} (known: {', '.join(sorted(known)) or 'none'})",
                              field="parameters")
         out = copy.deepcopy(self)
         for name, value in overrides.items():
-            if name in out.parameters:
+            if name in out.parameters or name in out.beliefs:  # a belief set here overrides its derivation
                 out.parameters[name] = float(value)
             for dm in out.decision_makers:
                 if isinstance(dm.preference, Payoff) and name in dm.preference.parameters:
@@ -391,7 +386,7 @@ class Conflict:
         p = self.perspectives[name]
         out = self.with_preferences(p.preferences) if p.preferences else copy.deepcopy(self)
         for k, v in p.parameters.items():
-            if k not in out.parameters:
+            if k not in out.parameters and k not in out.beliefs:
                 raise ModelError(f"perspective '{name}' sets unknown parameter '{k}'",
                                  field=f"perspectives.{name}.parameters")
             out.parameters[k] = float(v)

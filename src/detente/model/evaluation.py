@@ -38,9 +38,29 @@ def as_mask(value, size: int, where: str) -> np.ndarray:
     return np.broadcast_to(arr, (size,)).copy()
 
 
-def add_definitions(conflict: Conflict, env: dict, size: int, functions: Mapping[str, Callable]) -> None:
-    """Evaluate the scenario's named sub-expressions, in order, into ``env``."""
+def split_definitions(conflict: Conflict) -> tuple[dict[str, str], dict[str, str]]:
+    """The definitions that use no derived belief (directly or through another definition), and
+    those that do (they can be evaluated only once the beliefs are known), in declaration order."""
+    uses_belief = set(conflict.beliefs)
+    early: dict[str, str] = {}
+    late: dict[str, str] = {}
     for name, text in conflict.definitions.items():
+        try:
+            names = parse(text).names()
+        except DetenteError:
+            names = set()
+        if names & uses_belief:
+            late[name] = text
+            uses_belief.add(name)
+        else:
+            early[name] = text
+    return early, late
+
+
+def add_definitions(conflict: Conflict, env: dict, size: int, functions: Mapping[str, Callable],
+                    only: Mapping[str, str] | None = None) -> None:
+    """Evaluate the scenario's named sub-expressions (or just ``only``), in order, into ``env``."""
+    for name, text in (conflict.definitions if only is None else only).items():
         where = f"definitions.{name}"
         if name in env:
             raise ModelError(f"definition '{name}' clashes with an option or parameter of the same name",
@@ -54,10 +74,10 @@ def add_definitions(conflict: Conflict, env: dict, size: int, functions: Mapping
 
 def state_env(conflict: Conflict, codes: np.ndarray, functions: Mapping[str, Callable],
               parameters: Mapping[str, float] | None = None) -> dict:
-    """Options, parameters and definitions evaluated over ``codes``."""
+    """Options, parameters and the belief-free definitions evaluated over ``codes``."""
     env: dict = dict(option_columns(conflict, codes))
     env.update({k: float(v) for k, v in (parameters if parameters is not None else conflict.parameters).items()})
-    add_definitions(conflict, env, codes.size, functions)
+    add_definitions(conflict, env, codes.size, functions, only=split_definitions(conflict)[0])
     return env
 
 
@@ -66,7 +86,7 @@ def feasibility_test(conflict: Conflict, functions: Mapping[str, Callable],
     """A function codes -> 'feasible?' mask, after checking every constraint parses and names
     only known options, parameters and definitions (errors name the constraint's field)."""
     params = dict(parameters if parameters is not None else conflict.parameters)
-    known = list(conflict.option_names()) + list(params) + list(conflict.definitions)
+    known = list(conflict.option_names()) + list(params) + list(split_definitions(conflict)[0])
     conds: list[tuple[str, Node]] = []
     for where, text in conflict.feasibility.sources():
         try:
