@@ -261,7 +261,7 @@ def monte_carlo(conflict: Conflict, *, distributions: Mapping[str, Distribution]
     if scheduler not in ("local", "dask"):
         raise DetenteError(f"unknown scheduler '{scheduler}' (local or dask)", field="scheduler")
     base = conflict.with_perspective(perspective) if perspective else conflict
-    known = set(base.parameters)
+    known = set(base.parameters) | set(base.beliefs)
     unknown = sorted(set(distributions) - known)
     if unknown:
         raise DetenteError(f"unknown parameter(s) {', '.join(unknown)} (known: {', '.join(sorted(known))})",

@@ -150,7 +150,7 @@ def sweep(conflict: Conflict, *, parameter: str, lo: float, hi: float, steps: in
     if not hi > lo:
         raise DetenteError(f"the sweep range must have LO < HI (got {lo} and {hi})", field="param")
     base = conflict.with_perspective(perspective) if perspective else conflict
-    known = set(base.parameters)
+    known = set(base.parameters) | set(base.beliefs)
     if parameter not in known:
         raise DetenteError(f"unknown parameter '{parameter}' (known: {', '.join(sorted(known)) or 'none'})",
                            field="param", source=conflict.source)
