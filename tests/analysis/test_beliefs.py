@@ -121,3 +121,23 @@ def test_at_must_name_one_state():
 def test_parameter_range_checked(value, message):
     with pytest.raises(DetenteError, match=message):
         loads_scenario(ALLY.replace('rate: 0.5\n', f'rate: {value}\n', 1))
+
+
+def test_batched_study_derives_beliefs_per_sample():
+    """Samples of the belief's inputs (and of the belief itself) agree with one-at-a-time analyses."""
+    from detente.analysis.study import Question, answer, study
+
+    c = detente.load("examples/ukraine-ceasefire.yaml")
+    qs = [Question("seq", outcome="ceasefire", dm="russia"), Question("nash", outcome="ceasefire")]
+    p = np.linspace(0.0, 1.0, 11)
+    rate = np.linspace(0.05, 0.6, 11)[::-1]
+    got = study(c, {"p_restrainers": p, "exit_rate": rate}, qs)
+    for k in range(p.size):
+        res = detente.analyze(c, concepts=["nash", "seq"], parameters={"p_restrainers": p[k], "exit_rate": rate[k]})
+        assert got[k].tolist() == [answer(res, q) for q in qs]
+    lam = np.linspace(0.0, 0.3, 13)
+    got = study(c, {"lambda_r": lam}, qs)
+    for k in range(lam.size):
+        res = detente.analyze(c, concepts=["nash", "seq"], parameters={"lambda_r": lam[k]})
+        assert got[k].tolist() == [answer(res, q) for q in qs]
+    assert got[:, 0].any() and not got[:, 0].all()

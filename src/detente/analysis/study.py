@@ -110,7 +110,8 @@ def _resolve(conflict: Conflict, params: dict[str, Any]) -> dict[str, Any]:
     """The full parameter dict the model is evaluated with, derived parameters included.
 
     Values are floats or equal-length 1-D arrays (one entry per sample); a derived parameter
-    computed from an array is an array. Every batched evaluation forms its parameters here.
+    computed from an array is an array. Every batched evaluation forms its parameters here. A
+    derived belief already in ``params`` is an override (see :mod:`detente.analysis.beliefs`).
     """
     from .beliefs import resolve_parameters
 
