@@ -676,6 +676,14 @@ def _conflict_to_gmcr(conflict: Conflict, metadata: bool) -> dict:
         preferences.append(conds)
 
     env = state_env(conflict, codes, funcs) if manual else None
+    if env is not None and conflict.beliefs:
+        # rankings of a model with derived beliefs: derive them, then the definitions that use them
+        from ..analysis.beliefs import resolve_parameters
+        from ..model.evaluation import add_definitions, split_definitions
+
+        full = resolve_parameters(conflict, {})
+        env.update({k: full[k] for k in conflict.beliefs})
+        add_definitions(conflict, env, m, funcs, only=split_definitions(conflict)[1])
     dms = []
     start = 0
     for d, dm in enumerate(conflict.decision_makers):

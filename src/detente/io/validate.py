@@ -360,7 +360,7 @@ class _Checker:
                 if self.dm_name(dm, f"{where}.preferences.{dm}") is not None:
                     self.preference(pref, f"{where}.preferences.{dm}")
             for k, value in p.parameters.items():
-                if k not in c.parameters:
+                if k not in c.parameters and k not in c.beliefs:
                     self.add(ModelError(f"unknown parameter '{k}' (a perspective changes the scenario's "
                                         f"parameters: {', '.join(c.parameters) or 'none'})",
                                         field=f"{where}.parameters.{k}"))
@@ -378,7 +378,7 @@ class _Checker:
                 self.add(ModelError("a decision maker is listed twice", field=where))
         for k, s in enumerate(c.sweeps):
             where = f"sweeps[{k}]"
-            if s.parameter not in c.parameters and s.parameter not in self.payoff_params:
+            if s.parameter not in c.parameters and s.parameter not in c.beliefs and s.parameter not in self.payoff_params:
                 self.add(ModelError(f"unknown parameter '{s.parameter}'", field=f"{where}.parameter"))
             if s.steps < 2:
                 self.add(ModelError("a sweep needs at least 2 steps", field=f"{where}.steps"))
@@ -412,7 +412,7 @@ class _Checker:
             elif name is not None:
                 self.preference(pref, f"{where}.preferences.{dm}")
         for k, value in p.parameters.items():
-            if k not in self.c.parameters and k not in self.payoff_params:
+            if k not in self.c.parameters and k not in self.c.beliefs and k not in self.payoff_params:
                 self.add(ModelError(f"unknown parameter '{k}'", field=f"{where}.parameters.{k}"))
             elif not _finite(value):
                 self.add(ModelError(f"expected a finite number, got {value!r}", field=f"{where}.parameters.{k}"))
