@@ -115,7 +115,8 @@ def derive_beliefs(conflict: Conflict, env: Mapping[str, Any], n_states: int, re
 
 
 def _derive_one(conflict: Conflict, b: Belief, env: Mapping[str, Any], m: int, replies: Replies,
-                params: Mapping[str, Any], funcs: Mapping[str, Callable], preference_levels) -> Any:
+                params: Mapping[str, Any], funcs: Mapping[str, Callable], preference_levels,
+                detail: dict[str, Any] | None = None) -> Any:
     where = f"beliefs.{b.name}"
     i = conflict.dm_index(b.about)
     focal = _focal_state(conflict, b, env, m, funcs, where)
@@ -137,6 +138,8 @@ def _derive_one(conflict: Conflict, b: Belief, env: Mapping[str, Any], m: int, r
         scale = np.maximum(1.0, np.maximum(np.abs(np.where(np.isfinite(best_walk), best_walk, 0)),
                                            np.abs(np.where(np.isfinite(best_keep), best_keep, 0))))
         walks = best_walk > best_keep + TIE_RELATIVE * scale
+        if detail is not None:
+            detail[t] = walks
         w = _weight(w_spec, params, f"{where}.types.{t}")
         if np.any(np.asarray(w) < 0) or not np.all(np.isfinite(w)):
             raise ModelError(f"prior weight of type '{t}' must be a finite number ≥ 0", field=f"{where}.types.{t}")
@@ -200,6 +203,20 @@ def _payoffs(pref, env, m: int, funcs, preference_levels, where: str) -> np.ndar
     return preference_levels(pref, scalar_env, m, where, funcs).astype(np.float64)
 
 
+def walking_types(conflict: Conflict, params: Mapping[str, Any]) -> dict[str, dict[str, bool]]:
+    """For every belief, whether each of its types walks away (scalar parameter values)."""
+    from .compile import belief_inputs, preference_levels
+
+    full: dict[str, Any] = {**{k: float(v) for k, v in conflict.parameters.items()}, **params}
+    env, m, replies, funcs = belief_inputs(conflict)
+    out: dict[str, dict[str, bool]] = {}
+    for name, b in conflict.beliefs.items():
+        detail: dict[str, Any] = {}
+        _derive_one(conflict, b, env, m, replies, full, funcs, preference_levels, detail)
+        out[name] = {t: bool(np.all(v)) for t, v in detail.items()}
+    return out
+
+
 def resolve_parameters(conflict: Conflict, params: Mapping[str, Any]) -> dict[str, Any]:
     """All parameter values, derived beliefs included, for base values ``params`` (overrides of
     ``conflict.parameters``; floats or equal-length 1-D arrays, one entry per sample).
@@ -216,4 +233,4 @@ def resolve_parameters(conflict: Conflict, params: Mapping[str, Any]) -> dict[st
     return full
 
 
-__all__ = ["derive_beliefs", "resolve_parameters", "option_replies", "graph_replies"]
+__all__ = ["derive_beliefs", "resolve_parameters", "walking_types", "option_replies", "graph_replies"]

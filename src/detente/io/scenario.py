@@ -23,7 +23,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from ..errors import DetenteError, FileFormatError
-from ..model import (Belief, Conflict, Parameter, DecisionMaker, Feasibility, GraphForm, Option, Payoff, Perception, Perspective,
+from ..model import (Belief, Conflict, MapSpec, Parameter, DecisionMaker, Feasibility, GraphForm, Option, Payoff, Perception, Perspective,
                      Prioritization, Ranking, SweepSpec)
 from ..model.preferences import Preference
 from ._parse import check_document_size, parse_json, parse_yaml
@@ -332,6 +332,8 @@ def spec_to_conflict(spec: ScenarioSpec, source: str = "<api>") -> Conflict:
         perceptions={k: _perception(k, v) for k, v in spec.perceptions.items()},
         coalitions=[list(g) for g in spec.coalitions],
         sweeps=[SweepSpec(s.parameter, s.lo, s.hi, s.steps, s.perspective, s.precision) for s in spec.sweeps],
+        maps=[MapSpec((mp.x.parameter, mp.x.lo, mp.x.hi, mp.x.steps), (mp.y.parameter, mp.y.lo, mp.y.hi, mp.y.steps),
+                      mp.outcome, list(mp.dms), mp.concept) for mp in spec.maps],
         definitions={k: v.strip() for k, v in spec.definitions.items()},
         source=source,
     )
@@ -525,6 +527,12 @@ def conflict_to_data(conflict: Conflict) -> dict:
                 sd["precision"] = s.precision
             sw.append(sd)
         out["sweeps"] = sw
+    if conflict.maps:
+        def axis(a):
+            return {"parameter": a[0], "lo": float(a[1]), "hi": float(a[2]), "steps": int(a[3])}
+
+        out["maps"] = [{"x": axis(mp.x), "y": axis(mp.y), **({"outcome": mp.outcome} if mp.outcome else {}),
+                        **({"dms": list(mp.dms)} if mp.dms else {}), "concept": mp.concept} for mp in conflict.maps]
     return out
 
 

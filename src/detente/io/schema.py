@@ -206,6 +206,23 @@ class BeliefSpec(_Spec):
         return self
 
 
+class AxisSpec(_Spec):
+    parameter: str
+    lo: float
+    hi: float
+    steps: StrictInt = 101
+
+
+class MapSpecModel(_Spec):
+    """A 2-D lever map to draw in briefs and reports."""
+
+    x: AxisSpec
+    y: AxisSpec
+    outcome: Optional[str] = None
+    dms: list[str] = Field(default_factory=list, description="whose verdicts (empty: the outcome is an equilibrium)")
+    concept: str = "seq"
+
+
 class SweepSpecModel(_Spec):
     parameter: str
     lo: float
@@ -242,6 +259,7 @@ class ScenarioSpec(_Spec):
     perceptions: dict[str, PerceptionSpec] = Field(default_factory=dict)
     coalitions: list[list[str]] = Field(default_factory=list)
     sweeps: list[SweepSpecModel] = Field(default_factory=list)
+    maps: list[MapSpecModel] = Field(default_factory=list, description="2-D lever maps briefs and reports draw")
 
 
 PerceptionSpec.model_rebuild()
@@ -275,4 +293,4 @@ if __name__ == "__main__":  # pragma: no cover
 
 __all__ = ["ScenarioSpec", "DecisionMakerSpec", "OptionSpec", "PreferencesSpec", "PayoffSpec",
            "FeasibilitySpec", "ImplicationSpec", "GraphSpec", "PerspectiveSpec", "PerceptionSpec",
-           "SweepSpecModel", "ParameterSpec", "BeliefSpec", "REVERSIBLE_ALIASES", "scenario_json_schema", "scenario_json_schema_text"]
+           "SweepSpecModel", "MapSpecModel", "AxisSpec", "ParameterSpec", "BeliefSpec", "REVERSIBLE_ALIASES", "scenario_json_schema", "scenario_json_schema_text"]

@@ -214,6 +214,7 @@ class _Checker:
                     self.add(ModelError(f"value {c.parameters[name]} lies outside its range [{lo}, {hi}]",
                                         field=f"parameters.{name}.value"))
         self.beliefs()
+        self.maps()
         for name in c.definitions:
             problem = identifier_problem(name)
             if problem:
@@ -245,6 +246,26 @@ class _Checker:
             self.expr(b.walks_away, f"{where}.walks_away")
             if b.at not in c.outcomes:
                 self.expr(b.at, f"{where}.at")
+
+    def maps(self) -> None:
+        c = self.c
+        for k, mp in enumerate(c.maps):
+            where = f"maps[{k}]"
+            for axis, (name, lo, hi, steps) in (("x", mp.x), ("y", mp.y)):
+                if name not in c.parameters and name not in c.beliefs:
+                    self.add(ModelError(f"unknown parameter '{name}'", field=f"{where}.{axis}.parameter"))
+                if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
+                    self.add(ModelError(f"need finite lo < hi, got {lo} and {hi}", field=f"{where}.{axis}"))
+                if not 2 <= steps <= 401:
+                    self.add(ModelError(f"steps must be 2..401, got {steps}", field=f"{where}.{axis}.steps"))
+            if mp.x[0] == mp.y[0]:
+                self.add(ModelError("the two axes must be different parameters", field=f"{where}.y"))
+            if mp.outcome is not None and mp.outcome not in c.outcomes:
+                self.add(ModelError(f"unknown outcome '{mp.outcome}'", field=f"{where}.outcome"))
+            for d in mp.dms:
+                self.dm_name(d, f"{where}.dms")
+            if mp.concept.lower() not in ("nash", "gmr", "smr", "seq", "sim", "seqsim", "seq-sim", "r"):
+                self.add(ModelError(f"unknown solution concept '{mp.concept}'", field=f"{where}.concept"))
 
     def weight(self, w, where: str) -> None:
         if isinstance(w, str):

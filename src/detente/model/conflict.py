@@ -249,6 +249,18 @@ class SweepSpec:
 
 
 @dataclass
+class MapSpec:
+    """A 2-D lever map the scenario asks for: axes ``(parameter, lo, hi, steps)``, the outcome, whose
+    verdict (``dms``; empty = equilibrium) and the concept."""
+
+    x: tuple[str, float, float, int]
+    y: tuple[str, float, float, int]
+    outcome: str | None = None
+    dms: list[str] = field(default_factory=list)
+    concept: str = "seq"
+
+
+@dataclass
 class Conflict:
     """A whole conflict model; see the module docstring.
 
@@ -272,6 +284,7 @@ class Conflict:
     source: str = "<api>"
     parameter_info: dict[str, Parameter] = field(default_factory=dict)
     beliefs: dict[str, Belief] = field(default_factory=dict)
+    maps: list[MapSpec] = field(default_factory=list)
 
     # -- lookups -----------------------------------------------------------------
     @property
@@ -394,6 +407,6 @@ class Conflict:
 
 
 __all__ = [
-    "Parameter", "Belief", "Conflict", "DecisionMaker", "Option", "GraphForm", "Perspective", "Perception", "Feasibility", "SweepSpec",
+    "Parameter", "Belief", "MapSpec", "Conflict", "DecisionMaker", "Option", "GraphForm", "Perspective", "Perception", "Feasibility", "SweepSpec",
     "Ranking", "Prioritization", "Payoff", "Preference", "Reversibility", "IDENTIFIER",
 ]
