@@ -124,9 +124,12 @@ class Answer:
                 "forecast_end": self.forecast_end, "maps": [m.to_dict() for m in self.maps]}
 
     def summary(self) -> str:
-        from ..report.answer import answer_text  # prose lives in the report layer
-
-        return answer_text(self)
+        """One line per party: does it take the deal (headline concept, and Nash)."""
+        lines = [f"'{self.outcome}' (state {self.focal_state}) under {self.concept.upper()}:"]
+        for p in self.parties:
+            verdict = "takes it" if p.accepts else f"does not: would move to {p.move_meaning}"
+            lines.append(f"  {p.label}: {verdict} (Nash: {'yes' if p.accepts_nash else 'no'})")
+        return "\n".join(lines)
 
 
 # --------------------------------------------------------------------------- states by meaning

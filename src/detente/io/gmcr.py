@@ -678,11 +678,16 @@ def _conflict_to_gmcr(conflict: Conflict, metadata: bool) -> dict:
     env = state_env(conflict, codes, funcs) if manual else None
     if env is not None and conflict.beliefs:
         # rankings of a model with derived beliefs: derive them, then the definitions that use them
-        from ..analysis.beliefs import resolve_parameters
-        from ..model.evaluation import add_definitions, split_definitions
+        from ..model.beliefs import derive_beliefs, option_replies
+        from ..model.evaluation import add_definitions, option_columns, split_definitions
 
-        full = resolve_parameters(conflict, {})
-        env.update({k: full[k] for k in conflict.beliefs})
+        bits, k = [], 0
+        for dm in conflict.decision_makers:
+            bits.append(list(range(k, k + len(dm.options))))
+            k += len(dm.options)
+        replies = option_replies(codes, bits, [o.reversibility for o in conflict.options])
+        params = {k: float(v) for k, v in conflict.parameters.items()}
+        env.update(derive_beliefs(conflict, option_columns(conflict, codes), m, replies, params, funcs))
         add_definitions(conflict, env, m, funcs, only=split_definitions(conflict)[1])
     dms = []
     start = 0
