@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
@@ -20,8 +21,12 @@ def brief(
     set_: Overrides = None,
     no_sweeps: Annotated[bool, typer.Option("--no-sweeps", help="Skip the scenario's declared sweeps.")] = False,
     fmt: Annotated[str, typer.Option("--format", "-f", help="Output: text or json.")] = "text",
+    pictures: Annotated[Optional[Path], typer.Option(
+        "--pictures", help="Write the scenario's maps as PNG files into this folder (and show them).")] = None,
+    no_answer: Annotated[bool, typer.Option("--no-answer", help="Skip the one-page answer (levers, maps).")] = False,
 ) -> None:
-    """Is the outcome stable for each party, as each sees it, and why? Perspectives, hypergame, tipping points.
+    """The answer first (who takes the deal, why, what would change their minds), then each perspective,
+    the hypergame and the tipping points.
 
     Example: detente brief examples/ukraine-ceasefire.yaml
     """
@@ -34,17 +39,40 @@ def brief(
     overrides = parse_overrides(set_)
     conflict = load_conflict(file)
     check_overrides(conflict, overrides)
-    with busy("preparing the briefing"):
+    with busy("preparing the briefing") as progress:
         b = run_brief(conflict, outcome=outcome, sweeps=not no_sweeps, concepts=check_concepts(concept),
                           parameters=overrides)
+        a = None
+        if not no_answer:
+            from ..analysis.answer import answer
+
+            try:
+                a = answer(conflict, outcome=b.outcome_name, parameters=overrides, progress=progress)
+            except DetenteError as exc:
+                raise exc.located(source=str(file)) from None
     if fmt == "json":
-        print_json(b.to_dict())
+        data = b.to_dict()
+        if a is not None:
+            data["answer"] = a.to_dict()
+        print_json(data)
         return
     from rich.markdown import Markdown
 
     from ..report.safe_markdown import safe_markdown
 
     text = safe_markdown(briefing_text(b))
+    if a is not None:
+        from ..report.answer import answer_text  # escapes user text itself (md_escape)
+
+        shown: dict[int, str] = {}
+        if pictures is not None and a.maps:
+            from ..report.map_plot import save_map
+
+            pictures.mkdir(parents=True, exist_ok=True)
+            for k, m in enumerate(a.maps):
+                shown[k] = str(save_map(m, pictures / f"{Path(file).stem}-map-{k + 1}.png"))
+        title, _, rest = text.partition("\n")
+        text = f"{title}\n\n{answer_text(a, shown)}\n{rest}"
     if console.is_terminal:
         console.print(Markdown(text))
     else:

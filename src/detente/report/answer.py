@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..errors import DetenteError
 from .escape import md_escape
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -74,11 +75,12 @@ def _party(a: "Answer", p: "PartyAnswer") -> list[str]:
     levs = p.levers if (p.levers or p.accepts == p.accepts_nash) else []
     holds = p.accepts
     verb = "take it"
+    nash = False
     if not levs and p.levers_nash:
-        levs, holds = p.levers_nash, p.accepts_nash
-        out.append("  - On its own interest (Nash):")
+        levs, holds, nash = p.levers_nash, p.accepts_nash, True
     if levs:
-        out.append("  - What would change its mind (one parameter at a time, nearest first):")
+        out.append("  - What would change its mind" + (" on its own interest (Nash)" if nash else "")
+                   + " (one parameter at a time, nearest first):")
         for lv in levs[:MAX_LEVERS]:
             out.append("    - " + lever_line(who, lv, holds, verb))
         if len(levs) > MAX_LEVERS:
@@ -86,6 +88,17 @@ def _party(a: "Answer", p: "PartyAnswer") -> list[str]:
     else:
         out.append("  - No single parameter changes its verdict within its range.")
     return out
+
+
+def _dm_label(a: "Answer", names: str) -> str:
+    out = []
+    for n in names.split(", "):
+        try:
+            dm = a.conflict.dm(n)
+            out.append(dm.label or dm.name)
+        except DetenteError:  # a coalition label or an unknown mover: show as given
+            out.append(n)
+    return " and ".join(out)
 
 
 def answer_text(a: "Answer", pictures: dict[int, str] | None = None) -> str:
@@ -108,22 +121,23 @@ def answer_text(a: "Answer", pictures: dict[int, str] | None = None) -> str:
             share = sum(w for _, w, walks in b.types if walks) / total
             types = "; ".join(f"{md_escape(t)} (weight {_num(w)}): {'walks away' if walks else 'stays'}"
                               for t, w, walks in b.types)
+            about = a.conflict.dm(b.about)
             lines.append(f"- **{md_escape(b.name)} = {_num(b.value)}**: the chance per period that "
-                         f"{md_escape(b.about)} walks away, = rate {_num(b.rate)} × weight of the types that walk "
+                         f"{md_escape(about.label or about.name)} walks away, = rate {_num(b.rate)} × weight of the types that walk "
                          f"away ({', '.join(map(md_escape, walking)) or 'none'}: {_num(share)} of the prior). "
                          f"Types: {types}.")
         inputs = _belief_inputs(a)
         for p in rejecting:
             levs = [lv for lv in p.levers if lv.parameter in inputs]
             if levs:
-                about = ", ".join(sorted({md_escape(b.about) for b in a.beliefs}))
+                about = ", ".join(sorted({md_escape(a.conflict.dm(b.about).label or b.about) for b in a.beliefs}))
                 lines.append(f"- What {about} would have to make {md_escape(p.label)} believe, or commit to:")
                 for lv in levs[:MAX_LEVERS]:
                     lines.append("    - " + lever_line(md_escape(p.label), lv, p.accepts, "take it"))
     if a.forecast or a.forecast_end:
         lines += ["", "### The model's forecast from today", ""]
         if a.forecast:
-            steps = "; then ".join(f"{md_escape(m)} moves to *{md_escape(t)}*" for m, _, t in a.forecast)
+            steps = "; then ".join(f"{md_escape(_dm_label(a, m))} moves to *{md_escape(t)}*" for m, _, t in a.forecast)
             lines.append(f"From *{md_escape(a.status_quo_meaning)}*, each party improving its own lot: {steps}. "
                          f"It comes to rest at *{md_escape(a.forecast_end)}* ({a.concept.upper()} equilibrium).")
         else:

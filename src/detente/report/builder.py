@@ -238,6 +238,7 @@ class Report:
     sweeps: list[SweepSection] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     analysis: Any = field(default=None, repr=False)
+    answer: Any = None
 
     def dm_names(self) -> list[str]:
         return [d.name for d in self.model.dms]
@@ -609,7 +610,7 @@ def build_report(conflict: Conflict, concepts: Iterable[str] = ("nash", "gmr", "
     sees it, ``status_quo`` (a state number, named outcome or condition naming one state) replaces
     the scenario's status quo for the evolution, ``graph_concept`` picks the equilibria marked in
     the graph (default SEQ if analysed, else the first concept). ``include`` limits the optional
-    sections to some of "evolution", "perspectives", "hypergame", "sweeps" (default: all).
+    sections to some of "answer", "evolution", "perspectives", "hypergame", "sweeps" (default: all).
     """
     from ..analysis.equilibria import analyze
     from .graph_svg import render_svg, select_states, transition_graph
@@ -624,7 +625,8 @@ def build_report(conflict: Conflict, concepts: Iterable[str] = ("nash", "gmr", "
         if graph_concept not in concepts:
             raise DetenteError(f"the graph's concept {CONCEPT_LABELS[graph_concept]} is not among those analysed",
                                field="graph_concept")
-    include_set = set(include) if include is not None else {"evolution", "perspectives", "hypergame", "sweeps"}
+    include_set = set(include) if include is not None else {"answer", "evolution", "perspectives", "hypergame",
+                                                            "sweeps"}
     m = analysis.n_states
     summary = m > summary_threshold
     notes: list[str] = []
@@ -678,6 +680,13 @@ def build_report(conflict: Conflict, concepts: Iterable[str] = ("nash", "gmr", "
         report.hypergame = _hypergame(hyper_base, concepts, overrides, graph_concept, notes)
     if "sweeps" in include_set:
         report.sweeps = _sweeps(conflict, concepts, overrides, summary, notes)
+    if "answer" in include_set and perspective is None and conflict.outcomes:
+        from ..analysis.answer import answer
+
+        try:
+            report.answer = answer(conflict, parameters=overrides)
+        except DetenteError as exc:
+            notes.append(f"No one-page answer: {exc.reason}")
     return report
 
 

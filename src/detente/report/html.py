@@ -112,6 +112,8 @@ def _swatch(i: int) -> str:
 def render_html(report: Report) -> str:
     """The whole report as one HTML page (a string)."""
     sections: list[tuple[str, str, str]] = []   # (id, title, body)
+    if report.answer is not None:
+        sections.append(("answer", "The answer", _answer(report)))
     sections.append(("summary", "Summary", _summary(report)))
     sections.append(("model", "The model", _model(report)))
     sections.append(("equilibria", "Equilibria", _equilibria(report)))
@@ -162,6 +164,21 @@ def render_html(report: Report) -> str:
 
 
 # -- sections -----------------------------------------------------------------------------------
+def _answer(r: Report) -> str:
+    """The one-page answer: its Markdown rendered to HTML (user text escaped there), maps inline."""
+    from markdown_it import MarkdownIt
+
+    from .answer import answer_text
+    from .map_plot import map_svg
+
+    a = r.answer
+    text = answer_text(a)
+    md = MarkdownIt("commonmark", {"html": False})
+    body = md.render(text.split("\n", 1)[1] if text.startswith("## ") else text)
+    maps = "".join(f'<figure class="map">{map_svg(m)}</figure>' for m in a.maps)
+    return body + maps
+
+
 def _summary(r: Report) -> str:
     out = ['<ul class="findings">']
     out.extend(f"<li>{_e(line)}</li>" for line in r.findings)

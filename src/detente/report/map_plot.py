@@ -51,7 +51,7 @@ def map_figure(m: "LeverMap", *, x_label: str = "", y_label: str = ""):
     y = np.asarray(m.y_values)
     fig, ax = plt.subplots(figsize=(8, 6))
     ax.pcolormesh(_edges(x), _edges(y), code, cmap=ListedColormap(colours), vmin=-0.5, vmax=n_cat - 0.5,
-                  shading="flat")
+                  shading="flat", rasterized=True)
     if m.grid.any() and not m.grid.all():
         ax.contour(x, y, m.grid.astype(float), levels=[0.5], colors="black", linewidths=1.8)
     for layer in m.layers.values():

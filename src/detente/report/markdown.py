@@ -70,6 +70,17 @@ def render_markdown(report: Report, stem: str = "report") -> tuple[str, dict[str
         meta.append("parameters set: " + ", ".join(f"{k} = {v:g}" for k, v in r.model.overrides.items()))
     out += ["*" + " · ".join(meta) + "*", ""]
 
+    if r.answer is not None:
+        from .answer import answer_text
+        from .map_plot import map_svg
+
+        pictures = {}
+        for k, m in enumerate(r.answer.maps):
+            name = f"{stem}-map-{k + 1}.svg"
+            files[name] = map_svg(m)
+            pictures[k] = name
+        out += [answer_text(r.answer, pictures), ""]
+
     out += ["## Summary", ""]
     out += [f"- {line}" for line in r.findings] + [""]
     if r.status_quo_note:
