@@ -54,11 +54,11 @@ def test_flagship_report_screenshot_shows_the_coloured_graph(flagship_html, tmp_
     from PIL import Image
 
     shot = tmp_path / "report.png"
-    chromium(flagship_html.as_uri(), tmp_path / "profile", f"--screenshot={shot}", "--window-size=1280,4200",
+    chromium(flagship_html.as_uri(), tmp_path / "profile", f"--screenshot={shot}", "--window-size=1280,8000",
              "--hide-scrollbars")
     assert shot.exists()
     img = Image.open(shot).convert("RGB")
-    assert img.size == (1280, 4200)
+    assert img.size == (1280, 8000)
     pixels = np.asarray(img, dtype=np.int16).reshape(-1, 3)
     assert len(np.unique(pixels[::5], axis=0)) > 200            # text, tables, a drawing: not a blank page
     # the DMs' arc colours (first two of the palette) and the status quo's yellow fill are painted
