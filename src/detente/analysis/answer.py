@@ -236,7 +236,7 @@ def answer(conflict: Conflict, *, outcome: str | None = None, concept: str = "se
            progress: Progress | None = None) -> Answer:
     """The one-page answer for ``outcome`` (see the module docstring).
 
-    ``grid`` sets the lever search's grid (thresholds are bisected to range × 1e-6 either way).
+    ``grid`` sets the lever search's grid (thresholds are bisected to range × 1e-9 either way).
     """
     from .briefing import focal_state, status_quo_state
     from .evolution import evolve

@@ -41,8 +41,8 @@ from .study import Question, study
 DEFAULT_GRID = 129
 """Grid points per lever before bisection (changes closer together than range/128 can hide)."""
 
-DEFAULT_RELATIVE_PRECISION = 1e-6
-"""Default bisection precision, as a fraction of each parameter's range."""
+DEFAULT_RELATIVE_PRECISION = 1e-9
+"""Default bisection precision, as a fraction of each parameter's range (a threshold is within half of it)."""
 
 Progress = Callable[[int, int], None]
 
@@ -448,7 +448,7 @@ def levers(conflict: Conflict, *, outcome: str | None = None, state: int | None 
     only : sequence of str, optional
         Restrict to these parameters.
     precision : float, optional
-        Bisection precision (absolute); default range × 1e-6 for each parameter.
+        Bisection precision (absolute); default range × 1e-9 for each parameter.
     grid : int
         Grid points per range before bisection.
 

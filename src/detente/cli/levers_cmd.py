@@ -20,7 +20,7 @@ StateNumber = Annotated[Optional[int], typer.Option("--state", help="Or: the sta
 OneConcept = Annotated[str, typer.Option("--concept", "-c", help="Solution concept (nash, gmr, smr, seq, sim, seqsim).")]
 Format = Annotated[TextFormat, typer.Option("--format", "-f", help="Output: text or json.")]
 Precision = Annotated[Optional[float], typer.Option(
-    "--precision", help="Locate each threshold to within this (default: each range × 1e-6).")]
+    "--precision", help="Locate each threshold to within this (default: each range × 1e-9).")]
 
 
 def _concept(text: str) -> str:
