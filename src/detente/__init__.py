@@ -132,4 +132,7 @@ def save(conflict: Conflict, path: str | PathLike[str]) -> None:
 __all__ = ["load", "save", "analyze", "Analysis", "conflict", "Conflict", "DecisionMaker", "Option",
            "Feasibility", "GraphForm", "Payoff", "Prioritization", "Ranking", "Perspective", "Perception",
            "DetenteError", "examples", "io", "__version__",
-           *[n for n in _LAZY if n not in ("io", "examples", "analyze", "Analysis")]]
+           "brief", "Briefing", "coalition_stability", "CoalitionAnalysis", "merged_analysis", "MergedAnalysis",
+           "evolve", "Evolution", "analyze_hypergame", "HypergameAnalysis", "inverse", "InverseResult",
+           "limited_move", "LimitedMove", "monte_carlo", "MonteCarloResult", "parse_distribution",
+           "analyze_perspectives", "PerspectiveComparison", "sweep", "SweepResult", "TippingPoint"]

@@ -32,7 +32,7 @@ from ..errors import ModelError
 from ..model import Conflict, Payoff
 from ..model.expressions import Node, evaluate, parse, to_text
 from .equilibria import Analysis, analyze
-from .levers import Lever, LeverMap, fmt, lever_map, levers
+from .levers import Lever, LeverMap, lever_map, levers
 
 Progress = Callable[[int, int], None]
 

@@ -85,7 +85,7 @@ def _unit_stable(imp: np.ndarray, deter: np.ndarray, concept: str, opp: np.ndarr
     mover's own moves from s2 (SMR).
     """
     if concept == "nash":
-        return ~imp.any(axis=1)
+        return np.asarray(~imp.any(axis=1))
     assert opp is not None
     if concept == "smr":
         assert escape is not None
@@ -94,7 +94,7 @@ def _unit_stable(imp: np.ndarray, deter: np.ndarray, concept: str, opp: np.ndarr
     else:
         ok = deter.T                                                                # [s2, s]
     answered = (opp.astype(np.float32) @ ok.astype(np.float32)) > 0.5              # [s1, s]
-    return ~(imp & ~answered.T).any(axis=1)
+    return np.asarray(~(imp & ~answered.T).any(axis=1))
 
 
 # -- Inohara & Hipel coalition stability -----------------------------------------------------------
@@ -126,7 +126,7 @@ class CoalitionAnalysis:
         return {c: (np.flatnonzero(self.individual[c].all(axis=0)) + 1).tolist() for c in self.concepts}
 
     def _coalition_mask(self, c: str) -> np.ndarray:
-        mask = self.individual[c].all(axis=0).copy()
+        mask = np.asarray(self.individual[c].all(axis=0)).copy()
         for h in self.coalitions:
             mask &= self.stable[c][h]
         return mask

@@ -127,7 +127,8 @@ class PerceivedAnalysis(Analysis):
         info["perceived"] = self.is_perceived(state)
         return info
 
-    def to_dict(self, include_states: bool | None = None, include_witnesses: bool | None = None) -> dict[str, Any]:
+    def to_dict(self, include_states: bool | None = None,  # type: ignore[override]
+                include_witnesses: bool | None = None) -> dict[str, Any]:
         out = super().to_dict(include_states, include_witnesses=False)
         out["perceiver"] = self.perceiver
         out["perceived_states"] = self.perceived_states
@@ -398,7 +399,8 @@ def _compile_checked(conflict: Conflict, reference: Compiled, where: str,
                 exc.field = f"{where}.preferences.{name}{hit.group(2)}"
         raise
     same = (compiled.n_states == reference.n_states and
-            (reference.space is None or np.array_equal(compiled.space.codes, reference.space.codes)))
+            (reference.space is None or compiled.space is None
+             or np.array_equal(compiled.space.codes, reference.space.codes)))
     if not same:
         raise ModelError("this perception changes which states are feasible (a parameter used in the "
                          "feasibility constraints); perceptions may change preferences and parameters "
@@ -493,25 +495,25 @@ def analyze_hypergame(conflict: Conflict, *, concept_for_choice: str = "seq",
     perceived_levels: dict[str, np.ndarray] = {}
     differences: dict[str, dict[str, Any]] = {}
     for k, dm in enumerate(names):
-        p = perceptions.get(dm)
-        if p is None:
+        p_dm = perceptions.get(dm)
+        if p_dm is None:
             perceived[dm] = reality
             perceived_levels[dm] = true.game.levels
             differences[dm] = {}
             continue
         where = wheres[dm]
-        if p.dm and (not _is_dm(conflict, p.dm) or conflict.dm(p.dm).name != dm):
-            raise ModelError(f"perception listed under '{dm}' says it belongs to '{p.dm}'", field=where,
+        if p_dm.dm and (not _is_dm(conflict, p_dm.dm) or conflict.dm(p_dm.dm).name != dm):
+            raise ModelError(f"perception listed under '{dm}' says it belongs to '{p_dm.dm}'", field=where,
                              source=conflict.source)
-        ck = _perceived_conflict(base, p, dm, where)
-        comp_k = _compile_checked(ck, true, where, [base.dm(x).name for x in p.preferences])
+        ck = _perceived_conflict(base, p_dm, dm, where)
+        comp_k = _compile_checked(ck, true, where, [base.dm(x).name for x in p_dm.preferences])
         levels = comp_k.game.levels.copy()
         levels[k] = true.game.levels[k]
         perceived_levels[dm] = levels
         comp_view = Compiled(ck, comp_k.game, comp_k.space, comp_k.env, comp_k.outcomes, comp_k.parameters)
         perceived[dm] = _analysis_of(comp_view, levels, [visible[dm]] * n, concepts, f"perceived by {dm}",
                                      perceiver=dm, view=visible[dm])
-        differences[dm] = _differences(base, p, true, levels, dm)
+        differences[dm] = _differences(base, p_dm, true, levels, dm)
 
     choices: dict[str, Choice] = {}
     chosen_idx: dict[str, np.ndarray] = {}
@@ -542,10 +544,9 @@ def _hypergame_equilibria(perceived: dict[str, Analysis], visible: dict[str, np.
                           c: str) -> list[int]:
     """States stable for every DM k *in its own perceived game* (a DM cannot move from a state it
     does not perceive, so such a state counts as stable for it)."""
-    ok = None
+    ok = np.ones(len(visible[names[0]]) if names else 0, dtype=bool)
     for k, dm in enumerate(names):
-        row = perceived[dm].stable[c][k] | ~visible[dm]
-        ok = row if ok is None else ok & row
+        ok &= perceived[dm].stable[c][k] | ~visible[dm]
     return (np.flatnonzero(ok) + 1).tolist()
 
 
@@ -561,7 +562,7 @@ def _differences(base: Conflict, p: Perception, true: Compiled, levels: np.ndarr
     """What the perception changes: DMs whose perceived ranking differs, parameters, awareness."""
     prefs = [name for i, name in enumerate(true.game.dm_names)
              if name != dm and not _same_order(levels[i], true.game.levels[i])]
-    params: dict[str, dict[str, float]] = {}
+    params: dict[str, dict[str, float | None]] = {}
     for k, v in p.parameters.items():
         old = base.parameters.get(k)
         if old is None:

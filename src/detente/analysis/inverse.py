@@ -313,13 +313,13 @@ def _height(u: np.ndarray, t: int, clauses) -> int | None:
     for q, alts in clauses:
         if u[q] <= ut:
             continue
-        best = int(u[q])
+        best: int | None = int(u[q])
         for _, need in alts:
             top = max((int(u[x]) for x in need if u[x] > ut), default=None)
             if top is None:           # this sanction already deters: the clause holds
                 best = None
                 break
-            best = min(best, top)
+            best = top if best is None else min(best, top)
         if best is not None and (H is None or best > H):
             H = best
     return H
@@ -416,6 +416,7 @@ def _inverse_one(compiled: Compiled, t: int, c: str, free: set[int], max_evaluat
             new = base.copy()
             if found is None:
                 proven = _seq_impossible(game, t, free)
+    assert new is not None
     bad = [names[i] for i in range(n) if not _stable_at(game, new, i, t, c)]
     changes = {}
     for i in range(n):
@@ -452,7 +453,7 @@ def _inverse_one(compiled: Compiled, t: int, c: str, free: set[int], max_evaluat
     else:
         # large models: the new rankings, read back into levels, re-run through the stability
         # kernels on the compiled moves (recompiling the whole conflict would repeat the work)
-        result.conflict = (lambda: compiled.conflict.with_preferences(prefs)) if prefs else compiled.conflict
+        result._conflict = (lambda: compiled.conflict.with_preferences(prefs)) if prefs else compiled.conflict
         levels = np.stack([_ranking_to_levels(prefs[names[i]], compiled.n_states) if names[i] in prefs
                            else base[i] for i in range(n)])
         result.verified = all(_stable_at(game, levels, i, t, c) for i in range(n))
@@ -524,7 +525,8 @@ def _seq_search(game: Game, t: int, free: set[int], max_evaluations: int, max_ro
         new = dict(heights)
         for i in free:
             h = _fast_height(game, i, t, "seq", levels)
-            if h is not None and (new[i] is None or h > new[i]):
+            current = new[i]
+            if h is not None and (current is None or h > current):
                 new[i] = h
         if new == heights:
             break
@@ -598,7 +600,9 @@ def _seq_exhaustive(game: Game, t: int, free: set[int]):
     dists = [_kendall_rows(game.levels[i], orders) for i in fr]
     grids = np.meshgrid(*[np.arange(orders.shape[0])] * len(fr), indexing="ij")
     combos = np.stack([g.reshape(-1) for g in grids], axis=1)
-    total = sum(d[combos[:, k]] for k, d in enumerate(dists))
+    total = np.zeros(len(combos), dtype=np.int64)
+    for k, d in enumerate(dists):
+        total += d[combos[:, k]]
     base = game.levels
     for row in np.argsort(total, kind="stable").tolist():
         levels = base.copy()

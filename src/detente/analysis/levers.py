@@ -290,7 +290,8 @@ def _check_question(conflict: Conflict, q: Question) -> None:
 def _ranged(conflict: Conflict, names: Sequence[str] | None) -> tuple[list[str], list[str]]:
     if names is None:
         names = list(conflict.parameters) + [b for b in conflict.beliefs if b not in conflict.parameters]
-    ranged, unranged = [], []
+    ranged: list[Any] = []
+    unranged: list[Any] = []
     for n in names:
         if n not in conflict.parameters and n not in conflict.beliefs:
             raise DetenteError(f"unknown parameter '{n}' (known: {', '.join(conflict.parameters) or 'none'})",
@@ -324,7 +325,7 @@ class _Verdicts:
         cols = {k: np.asarray(v, dtype=np.float64) for k, v in rows.items()}
         beliefs = [k for k in cols if k in self.conflict.beliefs]
         plain = {k: np.where(np.isnan(v), self.base[k], v) for k, v in cols.items() if k not in beliefs}
-        groups = [(~np.any([~np.isnan(cols[b]) for b in beliefs], axis=0) if beliefs else np.ones(n, bool), None)]
+        groups: list[tuple[Any, str | None]] = [(~np.any([~np.isnan(cols[b]) for b in beliefs], axis=0) if beliefs else np.ones(n, bool), None)]
         groups += [(~np.isnan(cols[b]), b) for b in beliefs]
         for mask, belief in groups:
             if not mask.any():

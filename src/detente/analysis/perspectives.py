@@ -138,7 +138,7 @@ class PerspectiveComparison:
         out = {}
         for name, a in self.analyses.items():
             same = a.n_states == base.n_states and (
-                base.compiled.space is None or
+                base.compiled.space is None or a.compiled.space is None or
                 bool((a.compiled.space.codes == base.compiled.space.codes).all()))
             if same:
                 out[name] = a

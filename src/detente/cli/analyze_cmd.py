@@ -175,8 +175,8 @@ def render_table(analysis: "Analysis", states: list[int], hidden_note: str | Non
                 table.add_column(Text(f"{top}\n{option.name}"), justify="center", no_wrap=True)
     else:
         table.add_column("name", no_wrap=True)
-    for dm in analysis.dm_names:
-        table.add_column(Text(f"stable for\n{dm}" if len(analysis.dm_names) <= 3 else f"\n{dm}"), justify="center",
+    for dm_name in analysis.dm_names:
+        table.add_column(Text(f"stable for\n{dm_name}" if len(analysis.dm_names) <= 3 else f"\n{dm_name}"), justify="center",
                          no_wrap=True)
     for c in analysis.concepts:
         table.add_column(Text(f"{CONCEPT_LABELS[c]}\neq"), justify="center", no_wrap=True)

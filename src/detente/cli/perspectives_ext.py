@@ -133,12 +133,12 @@ def render_hypergame(console: Console, conflict: "Conflict", analysis: "Analysis
 
 def register() -> None:
     """Add the hooks to :mod:`detente.cli.common` (once)."""
-    for hook, registry in ((perspectives_json, common.ANALYZE_EXTENSIONS),
-                           (hypergame_json, common.ANALYZE_EXTENSIONS),
-                           (render_perspectives, common.ANALYZE_RENDERERS),
-                           (render_hypergame, common.ANALYZE_RENDERERS)):
-        if hook not in registry:
-            registry.append(hook)
+    for extension in (perspectives_json, hypergame_json):
+        if extension not in common.ANALYZE_EXTENSIONS:
+            common.ANALYZE_EXTENSIONS.append(extension)
+    for renderer in (render_perspectives, render_hypergame):
+        if renderer not in common.ANALYZE_RENDERERS:
+            common.ANALYZE_RENDERERS.append(renderer)
 
 
 register()

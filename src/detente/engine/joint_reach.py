@@ -140,7 +140,7 @@ def legal_reach(adjs: Sequence[np.ndarray], m: int | None = None) -> np.ndarray:
         size = 0 if m is None else m
         return np.zeros((size, size), dtype=bool)
     size = adjs[0].shape[0]
-    return legal_reach_arcs(size, [tuple(np.nonzero(A)) for A in adjs])
+    return legal_reach_arcs(size, [(nz[0], nz[1]) for nz in map(np.nonzero, adjs)])
 
 
 def reach_matrix(game: Game, members: Sequence[int], improving: bool = False) -> np.ndarray:

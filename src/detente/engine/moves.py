@@ -28,6 +28,7 @@ sweeps are memory-bound, so a narrower type is directly faster.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -160,7 +161,7 @@ class OptionMoves:
 
     composes = True
 
-    def __init__(self, codes: np.ndarray, dm_bits: list[list[int]], modes: list[str],
+    def __init__(self, codes: np.ndarray, dm_bits: list[list[int]], modes: Sequence[str],
                  ui_cache_bytes: int = 1 << 28):
         self.codes = np.asarray(codes, dtype=np.int64)
         self.n_states = int(self.codes.size)
@@ -180,7 +181,7 @@ class OptionMoves:
                 local |= ((self.codes >> bit) & 1) << p
         block_of, n_blocks = _block_ids(self.codes, bits.tolist())
         pos = local * n_blocks + block_of
-        table = np.full(K * n_blocks, m, dtype=np.intp)
+        table: np.ndarray = np.full(K * n_blocks, m, dtype=np.intp)
         table[pos] = np.arange(m, dtype=np.intp)
         table = table.reshape(K, n_blocks)
         a = np.arange(K)[:, None]
@@ -238,7 +239,7 @@ class OptionMoves:
         return res
 
     def reduce(self, j: int, values: np.ndarray, op: str = "min", improving: np.ndarray | None = None,
-               states: np.ndarray | None = None) -> np.ndarray:
+               states: np.ndarray | None = None) -> "np.ndarray | tuple[np.ndarray, np.ndarray]":
         """min/max of ``values`` over R_j(s) (or R_j^+(s) by ``improving`` levels) for every s.
 
         s itself is excluded; where the set is empty the result is the int32 fill (max for
@@ -345,7 +346,8 @@ class OptionMoves:
         """DM j's (K × B) table of ``levels`` in their compact type, fill slots below every level;
         kept for the last levels array seen (the same levels serve every coalition)."""
         bl = self._blocks[j]
-        if bl.ui_levels is not None and bl.ui_levels.shape == levels.shape and np.array_equal(bl.ui_levels, levels):
+        if bl.ui_levels is not None and bl.ui_levels.shape == levels.shape and np.array_equal(bl.ui_levels, levels) \
+                and bl.ui_table is not None:
             return bl.ui_table
         bl.ui_table = self._ext_levels(levels)[bl.table]
         bl.ui_levels = np.array(levels, copy=True)
@@ -460,11 +462,12 @@ class OptionMoves:
                 else:
                     table, valid = np.take(bl.table, blocks, axis=1), np.take(bl.valid, blocks, axis=1)
                 old = ext[table]
-                if lev[j] is None:
+                lev_j = lev[j]
+                if lev_j is None:
                     new = old.copy()
                     self.sweep_inplace(bl, new, "min")
                 else:
-                    new = self._ui_min_closed(j, old, lev[j], blocks)
+                    new = self._ui_min_closed(j, old, lev_j, blocks)
                 better = new < old
                 better &= valid
                 dirty[j] = np.zeros(bl.n_blocks, dtype=bool)   # j's closure is idempotent
@@ -473,12 +476,13 @@ class OptionMoves:
                     changed = np.take(table, where)
                     ext[changed] = np.take(new, where)
                     for l in members:
-                        if l == j or dirty[l] is None:
+                        dirty_l = dirty[l]
+                        if l == j or dirty_l is None:
                             continue
                         if lev[l] is None and where.size >= self._blocks[l].n_blocks:
                             dirty[l] = None      # so many changes: l's cheap sweep takes everything
                         else:
-                            dirty[l][self._blocks[l].block_of[changed]] = True
+                            dirty_l[self._blocks[l].block_of[changed]] = True
             if not progressed:
                 return ext[:m].astype(np.int32)
 
@@ -520,7 +524,7 @@ class GraphMoves:
         return dst[indptr[s]:indptr[s + 1]]
 
     def reduce(self, j: int, values: np.ndarray, op: str = "min", improving: np.ndarray | None = None,
-               states: np.ndarray | None = None) -> np.ndarray:
+               states: np.ndarray | None = None) -> "np.ndarray | tuple[np.ndarray, np.ndarray]":
         indptr, dst, src = self._csr[j]
         fill = neutral(op)
         out = np.full(self.n_states, fill, dtype=np.int32)

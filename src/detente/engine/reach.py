@@ -26,7 +26,7 @@ import numpy as np
 
 
 def reach_min(moves, members: Sequence[int], values: np.ndarray,
-              improving: Sequence[np.ndarray] | None = None) -> np.ndarray:
+              improving: np.ndarray | Sequence[np.ndarray | None] | None = None) -> np.ndarray:
     """min of ``values`` over {s} ∪ R_H(s) for every s (R_H^+ when ``improving`` levels are given).
 
     ``improving[j]`` are DM j's preference levels (used only for members j).
@@ -92,7 +92,7 @@ class Reach:
     """
 
     def __init__(self, moves, members: Sequence[int], start: int,
-                 improving: Sequence[np.ndarray] | None = None):
+                 improving: np.ndarray | Sequence[np.ndarray | None] | None = None):
         from collections import deque
 
         self.start = start
@@ -107,8 +107,8 @@ class Reach:
                 if j == last:
                     continue
                 targets = moves.targets(j, s)
-                if improving is not None:
-                    lev = improving[j]
+                lev = None if improving is None else improving[j]
+                if lev is not None:
                     targets = targets[lev[targets] > lev[s]]
                 for q in targets.tolist():
                     key = (q, j)

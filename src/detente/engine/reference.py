@@ -27,7 +27,7 @@ def option_form_moves(codes: Sequence[int], dm_options: Sequence[Sequence[int]],
     out: list[list[set[int]]] = []
     for opts in dm_options:
         own = set(opts)
-        R = [set() for _ in range(m)]
+        R: list[set[int]] = [set() for _ in range(m)]
         for s in range(m):
             for q in range(m):
                 if q == s:

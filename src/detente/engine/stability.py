@@ -302,7 +302,6 @@ def _simultaneous_dense(game: Game, i: int, improving_only: bool,
     m = game.n_states
     u = game.levels[i]
     stable = np.ones(m, dtype=bool)
-    K_i = moves._blocks[i].K
     cache = {} if cache is None else cache
     # i's UIs from every state, as bit sets over i's local codes
     uk = ("ui", i)

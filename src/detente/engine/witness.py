@@ -68,7 +68,6 @@ def verdict(game: Game, i: int, s: int, concept: str, all_improvements: bool = T
 
     With ``all_improvements`` False, stops at the first unanswered UI.
     """
-    u = game.levels[i]
     out: list[Sanction] = []
     for s1 in improvements(game, i, s).tolist():
         sanc = _sanction(game, i, s, s1, concept)

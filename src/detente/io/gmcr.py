@@ -413,6 +413,7 @@ def gmcr_to_conflict(data: Any, source: str = "<api>", use_metadata: bool = True
         options = [Option(names[k], dm_names[d], directions[k],  # type: ignore[arg-type]
                           id=option_ids[k] if option_ids[k] != identifier(names[k], "option") else "")
                    for k in own]
+        pref: Ranking | Prioritization
         if manual:
             pref = Ranking([list(g) for g in rankings[d][1]])
         else:
@@ -662,7 +663,7 @@ def _conflict_to_gmcr(conflict: Conflict, metadata: bool) -> dict:
     manual = False
     preferences: list[list] = []
     for dm in conflict.decision_makers:
-        conds = []
+        conds: list = []
         if isinstance(dm.preference, Prioritization):
             for text in dm.preference.statements:
                 terms = _to_terms(conflict, text, funcs)

@@ -141,7 +141,7 @@ def _allowed_keys(segments) -> list[str]:
 def translate_validation_error(exc: ValidationError, source: str) -> FileFormatError:
     """One FileFormatError listing every schema problem with its field path."""
     raw = exc.errors(include_url=False)
-    items = []
+    items: list[dict[str, Any]] = []
     for e in raw:
         loc = list(e["loc"])
         tagged = any(_is_tag(s) for s in loc)
@@ -162,12 +162,12 @@ def translate_validation_error(exc: ValidationError, source: str) -> FileFormatE
         e, clean = it["e"], it["clean"]
         kind = e["type"]
         if kind == "extra_forbidden":
-            key = clean[-1]
+            bad_key = clean[-1]
             allowed = _allowed_keys(clean[:-1])
-            close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
+            close = difflib.get_close_matches(str(bad_key), allowed, n=1, cutoff=0.6)
             hint = f"; did you mean '{close[0]}'?" if close else ""
-            reason = f"unknown key '{key}'{hint} (allowed here: {', '.join(allowed)})" if allowed \
-                else f"unknown key '{key}'"
+            reason = f"unknown key '{bad_key}'{hint} (allowed here: {', '.join(allowed)})" if allowed \
+                else f"unknown key '{bad_key}'"
             problems.append((_path(clean), reason))
         elif kind == "missing":
             problems.append((_path(clean), "required, but missing"))
@@ -300,8 +300,8 @@ def spec_to_conflict(spec: ScenarioSpec, source: str = "<api>") -> Conflict:
         graph = GraphForm(list(spec.graph.states),
                           {k: [(int(a), int(b)) for a, b in v] for k, v in spec.graph.moves.items()})
     outcomes: dict = {}
-    for k, v in spec.outcomes.items():
-        outcomes[k] = [v] if isinstance(v, int) else (list(v) if isinstance(v, list) else v.strip())
+    for oname, v in spec.outcomes.items():
+        outcomes[oname] = [v] if isinstance(v, int) else (list(v) if isinstance(v, list) else v.strip())
     status_quo = spec.status_quo
     if isinstance(status_quo, str):
         status_quo = status_quo.strip()
@@ -460,7 +460,7 @@ def conflict_to_data(conflict: Conflict) -> dict:
         if dm.description:
             d["description"] = dm.description
         if conflict.graph is None or dm.options:
-            opts = []
+            opts: list[str | dict] = []
             for o in dm.options:
                 if not (o.label or o.description or o.id) and o.reversibility == "both":
                     opts.append(o.name)

@@ -18,7 +18,7 @@ import numpy as np
 
 from .. import limits
 from ..errors import DetenteError, ModelError
-from ..model import Conflict, Payoff, Perception, Preference, Prioritization, Ranking
+from ..model import Conflict, Payoff, Perception, Preference, Prioritization, Ranking, SweepSpec
 from ..model.names import IDENTIFIER, KEYWORDS
 from ..model.expressions import evaluate, parse
 from ._parse import text_problem
@@ -120,7 +120,7 @@ class _Checker:
         self.errors: list[DetenteError] = []
         self.funcs = expression_functions()
         self.graph = conflict.graph is not None
-        if self.graph:
+        if conflict.graph is not None:
             base = {"state"} | {s for s in conflict.graph.states if isinstance(s, str) and s.isidentifier()}
         else:
             base = set(conflict.option_names())
@@ -341,6 +341,7 @@ class _Checker:
         c = self.c
         if self.graph:
             g = c.graph
+            assert g is not None
             for i, dm in enumerate(c.decision_makers):
                 if dm.options:
                     self.add(ModelError("in graph form decision makers have no options (the graph lists "
@@ -375,20 +376,21 @@ class _Checker:
         elif not c.options:
             self.add(ModelError("no options: give each decision maker options, or use graph form",
                                 field="decision_makers"))
-        for name, p in c.perspectives.items():
+        for name, view in c.perspectives.items():
             where = f"perspectives.{name}"
-            for dm, pref in p.preferences.items():
-                if self.dm_name(dm, f"{where}.preferences.{dm}") is not None:
-                    self.preference(pref, f"{where}.preferences.{dm}")
-            for k, value in p.parameters.items():
-                if k not in c.parameters and k not in c.beliefs:
-                    self.add(ModelError(f"unknown parameter '{k}' (a perspective changes the scenario's "
+            for who, pref in view.preferences.items():
+                if self.dm_name(who, f"{where}.preferences.{who}") is not None:
+                    self.preference(pref, f"{where}.preferences.{who}")
+            for pname, value in view.parameters.items():
+                if pname not in c.parameters and pname not in c.beliefs:
+                    self.add(ModelError(f"unknown parameter '{pname}' (a perspective changes the scenario's "
                                         f"parameters: {', '.join(c.parameters) or 'none'})",
-                                        field=f"{where}.parameters.{k}"))
+                                        field=f"{where}.parameters.{pname}"))
                 elif not math.isfinite(value):
-                    self.add(ModelError(f"expected a finite number, got {value}", field=f"{where}.parameters.{k}"))
-        for key, p in c.perceptions.items():
-            self.perception(key, p, f"perceptions.{key}")
+                    self.add(ModelError(f"expected a finite number, got {value}",
+                                        field=f"{where}.parameters.{pname}"))
+        for key, perception in c.perceptions.items():
+            self.perception(key, perception, f"perceptions.{key}")
         for k, group in enumerate(c.coalitions):
             where = f"coalitions[{k}]"
             if len(group) < 2:
@@ -397,27 +399,29 @@ class _Checker:
             found = [n for n in names if n is not None]
             if len(set(found)) != len(found):
                 self.add(ModelError("a decision maker is listed twice", field=where))
-        for k, s in enumerate(c.sweeps):
+        sw: SweepSpec
+        for k, sw in enumerate(c.sweeps):
             where = f"sweeps[{k}]"
-            if s.parameter not in c.parameters and s.parameter not in c.beliefs and s.parameter not in self.payoff_params:
-                self.add(ModelError(f"unknown parameter '{s.parameter}'", field=f"{where}.parameter"))
-            if s.steps < 2:
+            if sw.parameter not in c.parameters and sw.parameter not in c.beliefs \
+                    and sw.parameter not in self.payoff_params:
+                self.add(ModelError(f"unknown parameter '{sw.parameter}'", field=f"{where}.parameter"))
+            if sw.steps < 2:
                 self.add(ModelError("a sweep needs at least 2 steps", field=f"{where}.steps"))
-            elif s.steps > MAX_SWEEP_STEPS:
-                self.add(ModelError(f"at most {MAX_SWEEP_STEPS:,} steps, got {s.steps:,} (each step is a full "
+            elif sw.steps > MAX_SWEEP_STEPS:
+                self.add(ModelError(f"at most {MAX_SWEEP_STEPS:,} steps, got {sw.steps:,} (each step is a full "
                                     "analysis; tipping points are located to 'precision' anyway)",
                                     field=f"{where}.steps"))
-            if not (math.isfinite(s.lo) and math.isfinite(s.hi)):
-                self.add(ModelError(f"lo and hi must be finite numbers, got {s.lo} and {s.hi}", field=where))
-            elif s.lo == s.hi:
+            if not (math.isfinite(sw.lo) and math.isfinite(sw.hi)):
+                self.add(ModelError(f"lo and hi must be finite numbers, got {sw.lo} and {sw.hi}", field=where))
+            elif sw.lo == sw.hi:
                 self.add(ModelError("lo and hi are equal: nothing to sweep", field=where))
-            elif s.lo > s.hi:
-                self.add(ModelError(f"lo must be below hi, got lo={s.lo} and hi={s.hi}", field=where))
-            problem = limits.precision_problem(s.lo, s.hi, s.precision)
+            elif sw.lo > sw.hi:
+                self.add(ModelError(f"lo must be below hi, got lo={sw.lo} and hi={sw.hi}", field=where))
+            problem = limits.precision_problem(sw.lo, sw.hi, sw.precision)
             if problem:
                 self.add(ModelError(problem, field=f"{where}.precision"))
-            if s.perspective is not None and s.perspective not in c.perspectives:
-                self.add(ModelError(f"unknown perspective '{s.perspective}'", field=f"{where}.perspective"))
+            if sw.perspective is not None and sw.perspective not in c.perspectives:
+                self.add(ModelError(f"unknown perspective '{sw.perspective}'", field=f"{where}.perspective"))
 
     def perception(self, key: str, p: Perception, where: str, owner: str | None = None, level: int = 1) -> None:
         own = self.dm_name(key, where)
@@ -453,7 +457,7 @@ class _Checker:
     def states(self) -> np.ndarray | None:
         c = self.c
         codes = None
-        if self.graph:
+        if c.graph is not None:
             m: int | None = len(c.graph.states)
         elif len(c.options) <= MAX_VALIDATION_OPTIONS:
             try:
@@ -466,11 +470,11 @@ class _Checker:
             m = None
         for i, dm in enumerate(c.decision_makers):
             self.rank_check(dm.preference, m, f"decision_makers[{i}].preferences")
-        for name, p in c.perspectives.items():
-            for dm, pref in p.preferences.items():
-                self.rank_check(pref, m, f"perspectives.{name}.preferences.{dm}")
-        for key, p in c.perceptions.items():
-            self.perception_states(p, m, f"perceptions.{key}")
+        for name, view in c.perspectives.items():
+            for who, pref in view.preferences.items():
+                self.rank_check(pref, m, f"perspectives.{name}.preferences.{who}")
+        for key, perception in c.perceptions.items():
+            self.perception_states(perception, m, f"perceptions.{key}")
         for name, spec in c.outcomes.items():
             self.numbers(spec, m, f"outcomes.{name}")
         if c.status_quo is not None:

@@ -104,7 +104,7 @@ class _Args:
         good = np.asarray(good, dtype=bool)
         if self.scalar:
             if not bool(good):
-                got = f", got {name}={float(value)!r}" if name is not None else ""
+                got = f", got {name}={float(value)!r}" if name is not None and value is not None else ""
                 raise ValueError(f"{self.fname}: {message}{got}")
         else:
             self.bad |= ~good

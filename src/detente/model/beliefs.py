@@ -6,12 +6,12 @@ one-move replies.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
-from ..errors import DetenteError, ExpressionError, ModelError
+from ..errors import ExpressionError, ModelError
 from .conflict import Belief, Conflict
 from .evaluation import as_mask, split_definitions
 from .expressions import evaluate, parse
@@ -25,7 +25,7 @@ TIE_RELATIVE = 1e-12
 """Payoffs closer than this (relative) count as a tie when deciding whether a type walks away."""
 
 
-def option_replies(codes: np.ndarray, dm_bits: list[list[int]], modes: list[str]) -> Replies:
+def option_replies(codes: np.ndarray, dm_bits: list[list[int]], modes: Sequence[str]) -> Replies:
     """One-move replies in option form, straight from the definition (only DM ``i``'s options
     change, the result is feasible, and no irreversible option goes the forbidden way)."""
 

@@ -359,7 +359,7 @@ class Conflict:
         return self.parameter_info.get(name) or Parameter(name)
 
     # -- variants --------------------------------------------------------------------
-    def with_parameters(self, overrides: dict[str, float] | None) -> "Conflict":
+    def with_parameters(self, overrides: Mapping[str, float] | None) -> "Conflict":
         """A copy with parameter values replaced; unknown names are an error."""
         if not overrides:
             return self
@@ -384,7 +384,7 @@ class Conflict:
                     dm.preference.parameters[name] = float(value)
         return out
 
-    def with_preferences(self, preferences: dict[str, Preference]) -> "Conflict":
+    def with_preferences(self, preferences: Mapping[str, Preference]) -> "Conflict":
         """A copy with some DMs' preferences replaced."""
         out = copy.deepcopy(self)
         for name, pref in preferences.items():

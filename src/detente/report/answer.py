@@ -130,8 +130,8 @@ def answer_text(a: "Answer", pictures: dict[int, str] | None = None) -> str:
         for p in rejecting:
             levs = [lv for lv in p.levers if lv.parameter in inputs]
             if levs:
-                about = ", ".join(sorted({md_escape(a.conflict.dm(b.about).label or b.about) for b in a.beliefs}))
-                lines.append(f"- What {about} would have to make {md_escape(p.label)} believe, or commit to:")
+                makers = ", ".join(sorted({md_escape(a.conflict.dm(b.about).label or b.about) for b in a.beliefs}))
+                lines.append(f"- What {makers} would have to make {md_escape(p.label)} believe, or commit to:")
                 for lv in levs[:MAX_LEVERS]:
                     lines.append("    - " + lever_line(md_escape(p.label), lv, p.accepts, "take it"))
     if a.forecast or a.forecast_end:

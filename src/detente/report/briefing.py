@@ -71,7 +71,7 @@ def briefing_text(b: "Briefing") -> str:
         eq = view.outcome["equilibrium"]
         lines.append(f"'{b.outcome_name}' holds an equilibrium under: "
                      + _concepts([c for c in b.concepts if eq[c]])
-                     + f"; the focal state is an equilibrium under: "
+                     + "; the focal state is an equilibrium under: "
                      + _concepts([c for c in b.concepts if view.focal_equilibrium[c]]))
         for dm in view.analysis.dm_names:
             lines.append("  " + dm_line(view, dm, b.focal_state).replace("\n", "\n  "))

@@ -584,7 +584,7 @@ def _sweeps(conflict: Conflict, concepts: list[str], overrides: Mapping[str, flo
         return []
     from .plots import sweep_svg
 
-    out = []
+    out: list[Any] = []
     for sp in specs:
         fixed = {k: v for k, v in overrides.items() if k != sp.parameter}
         try:

@@ -227,9 +227,9 @@ def _model(r: Report) -> str:
         out.append("</table>")
     if m.parameters:
         out.append("<h3>Parameters</h3><div class='params'>")
-        for k, v in m.parameters.items():
-            mark = " <span class='tag'>set</span>" if k in m.overrides else ""
-            out.append(f"<span class='param'><code>{_e(k)}</code> = {v:g}{mark}</span>")
+        for pname, v in m.parameters.items():
+            mark = " <span class='tag'>set</span>" if pname in m.overrides else ""
+            out.append(f"<span class='param'><code>{_e(pname)}</code> = {v:g}{mark}</span>")
         out.append("</div>")
     out.append(f"<h3>Feasible states ({m.n_states})</h3>")
     if m.option_rows:

@@ -7,7 +7,7 @@ verdict, by yes/no. The boundary between regions is drawn as a line, and today's
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -62,7 +62,7 @@ def map_figure(m: "LeverMap", *, x_label: str = "", y_label: str = ""):
         ax.plot([m.today[0]], [m.today[1]], marker="*", markersize=16, color="#d62728",
                 markeredgecolor="black", linestyle="none", label="today")
     present = sorted(set(np.unique(code).tolist()))
-    handles = [Patch(facecolor=colours[c], edgecolor="#999999", label=labels[c]) for c in present]
+    handles: list[Any] = [Patch(facecolor=colours[c], edgecolor="#999999", label=labels[c]) for c in present]
     if m.today is not None:
         handles.append(ax.lines[-1])
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=9, frameon=False)

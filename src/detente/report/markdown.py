@@ -16,6 +16,8 @@ user-written text is made inert the way the HTML report escapes it
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from ..engine.stability import CONCEPT_LABELS
 from .builder import Report
 from .graph_svg import standalone
@@ -41,7 +43,7 @@ def _ids(states: list[int], limit: int = 40) -> str:
     return text + (f", … ({len(states)} in all)" if len(states) > limit else "")
 
 
-def _table(head: list[str], rows: list[list[object]]) -> list[str]:
+def _table(head: Sequence[object], rows: Sequence[Sequence[object]]) -> list[str]:
     out = ["| " + " | ".join(_cell(h) for h in head) + " |", "|" + "|".join("---" for _ in head) + "|"]
     out.extend("| " + " | ".join(_cell(x) for x in row) + " |" for row in rows)
     out.append("")
@@ -92,7 +94,7 @@ def render_markdown(report: Report, stem: str = "report") -> tuple[str, dict[str
     m = r.model
     out += ["## The model", "", "### Decision makers and options", ""]
     rev = {"both": "yes", "forward": "only N → Y", "backward": "only Y → N"}
-    rows = []
+    rows: list[Sequence[object]] = []
     for dm in m.dms:
         who = dm.name + (f" ({dm.label})" if dm.label else "")
         if not dm.options:
@@ -143,16 +145,16 @@ def render_markdown(report: Report, stem: str = "report") -> tuple[str, dict[str
     if r.outcomes:
         out += ["## Named outcomes", ""]
         rows = []
-        for o in r.outcomes:
+        for oc in r.outcomes:
             cells = []
             for c in r.concepts:
-                eq = o.equilibrium_states[c]
+                eq = oc.equilibrium_states[c]
                 if eq:
                     cells.append(f"yes: {_ids(eq, 8)}")
                 else:
-                    who = o.unstable_for[c]
-                    cells.append("no" + (f" (never stable for {', '.join(who)})" if who else ""))
-            rows.append([f"**{o.name}**: `{o.definition}`", _ids(o.states, 12)] + cells)
+                    never = oc.unstable_for[c]
+                    cells.append("no" + (f" (never stable for {', '.join(never)})" if never else ""))
+            rows.append([f"**{oc.name}**: `{oc.definition}`", _ids(oc.states, 12)] + cells)
         out += _table(["Outcome", "States"] + [f"{_c(c)} equilibrium" for c in r.concepts], rows)
 
     # graph
@@ -206,11 +208,11 @@ def render_markdown(report: Report, stem: str = "report") -> tuple[str, dict[str
             for target, steps in list(ev.paths.get(mode, {}).items())[:20]:
                 out.append(f"- to **{target}**: " + ("; ".join(steps) if steps else "it is the status quo"))
             out.append("")
-        for t in ev.tables:
-            out += [f"### Evolution table: status quo {t.states[0]} → state {t.target}", ""]
-            head = ["option"] + [f"status quo {t.states[0]}"] + [f"→ {mv} {s}" for mv, s in zip(t.movers, t.states[1:])]
+        for et in ev.tables:
+            out += [f"### Evolution table: status quo {et.states[0]} → state {et.target}", ""]
+            head = ["option"] + [f"status quo {et.states[0]}"] + [f"→ {mv} {s}" for mv, s in zip(et.movers, et.states[1:])]
             rows = []
-            for key, vals in t.rows:
+            for key, vals in et.rows:
                 rows.append([key] + [f"**{v}**" if k > 0 and v != vals[k - 1] else v for k, v in enumerate(vals)])
             out += _table(head, rows)
 

@@ -96,7 +96,7 @@ def stability_figure(analysis: "Analysis", concept: str, max_states: int = 64):
     from matplotlib.colors import ListedColormap
 
     st = analysis.stable[concept][:, :max_states]
-    grid = np.vstack([st, st.all(axis=0)[None, :]]).astype(float)
+    grid = np.vstack([st, np.asarray(st.all(axis=0))[None, :]]).astype(float)
     rows = list(analysis.dm_names) + ["equilibrium"]
     n = grid.shape[1]
     fig, ax = plt.subplots(figsize=(min(2.0 + 0.28 * n, 14), 0.9 + 0.34 * len(rows)))

@@ -49,6 +49,7 @@ scenario can take 12 bytes as a ``\\uXXXX\\uXXXX`` pair); a 50 MB body gets 413.
 DEFAULT_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
 
 Concept = Literal["nash", "gmr", "smr", "seq", "sim", "seqsim"]
+_DEFAULT_CONCEPTS: list[Concept] = ["nash", "gmr", "smr", "seq"]
 Format = Literal["yaml", "json", "gmcr"]
 Name = Annotated[str, StringConstraints(min_length=1, max_length=100)]
 Short = Annotated[str, StringConstraints(max_length=200)]
@@ -97,7 +98,7 @@ class ScenarioRequest(_Body):
     scenario: str = Field(..., min_length=1, max_length=MAX_SCENARIO_CHARS,
                           description="the model as YAML, JSON or GMCR+ .gmcr text")
     format: Format = Field("yaml", description="how `scenario` is written")
-    concepts: list[Concept] = Field(default_factory=lambda: ["nash", "gmr", "smr", "seq"], min_length=1,
+    concepts: list[Concept] = Field(default_factory=lambda: list(_DEFAULT_CONCEPTS), min_length=1,
                                     max_length=6, description="stability concepts to analyse")
     parameters: dict[Name, Finite] = Field(default_factory=dict, max_length=100,
                                            description="parameter values overriding the model's")
@@ -253,8 +254,8 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     413: {"model": ErrorBody, "description": "the request body is too large"},
     422: {"model": ErrorBody, "description": "bad input: the field and the reason"},
 }
-NOT_FOUND = {404: {"model": ErrorBody, "description": "no such model, revision, example or job"}}
-BUSY = {429: {"model": ErrorBody, "description": "too many computations are running"},
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ErrorBody, "description": "no such model, revision, example or job"}}
+BUSY: dict[int | str, dict[str, Any]] = {429: {"model": ErrorBody, "description": "too many computations are running"},
         500: {"model": ErrorBody, "description": "an internal error (a bug to report)"}}
 
 
@@ -493,7 +494,7 @@ def create_app(db: str | os.PathLike[str] | None = None, *, allowed_hosts: list[
         if not problems:
             problems = [{"field": None, "error": "invalid request"}]
         first = problems[0]
-        return JSONResponse(status_code=422, content=_error_body(first["error"], first["field"],
+        return JSONResponse(status_code=422, content=_error_body(str(first["error"]), first["field"],
                                                                   problems=problems[:50]))
 
     @app.exception_handler(StarletteHTTPException)
@@ -511,7 +512,7 @@ def create_app(db: str | os.PathLike[str] | None = None, *, allowed_hosts: list[
                 match, _ = route.matches({**request.scope, "method": "GET"}) if hasattr(route, "matches") \
                     else (Match.NONE, None)
                 if match != Match.NONE and getattr(route, "methods", None):
-                    methods |= set(route.methods)
+                    methods |= set(getattr(route, "methods"))
             if methods:
                 response.headers["allow"] = ", ".join(sorted(methods))
         return response
@@ -550,7 +551,7 @@ def create_app(db: str | os.PathLike[str] | None = None, *, allowed_hosts: list[
         fmt = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".gmcr": "gmcr"}.get(path.suffix)
         if fmt is None or not path.is_file():
             raise NotFound(f"no example named {name!r}", field="name", source="<request>")
-        return Example(name=name, format=fmt, scenario=path.read_text(encoding="utf-8"))
+        return Example(name=name, format=fmt, scenario=path.read_text(encoding="utf-8"))  # type: ignore[arg-type]
 
     # -- saved models ---------------------------------------------------------------------------------
     async def _check_model(text: str, fmt: str) -> None:
@@ -648,14 +649,14 @@ def create_app(db: str | os.PathLike[str] | None = None, *, allowed_hosts: list[
 
     def _add_task(task: str, model: type[ScenarioRequest]) -> None:
         async def sync_endpoint(body: model, request: Request) -> Response:  # type: ignore[valid-type]
-            job = await _start(task, body.model_dump())
+            job = await _start(task, body.model_dump())  # type: ignore[attr-defined]
             await pool.wait(job, request)
             if job.result is not None:
                 return Response(job.result, media_type="application/json")
             raise _JobFailed(job)
 
         async def job_endpoint(body: model) -> JobStatus:  # type: ignore[valid-type]
-            job = await _start(task, body.model_dump())
+            job = await _start(task, body.model_dump())  # type: ignore[attr-defined]
             return _status(job)
 
         # Annotations are strings under `from __future__ import annotations`: give FastAPI the types.

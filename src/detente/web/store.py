@@ -26,6 +26,7 @@ conflicting insert.
 
 from __future__ import annotations
 
+import builtins
 import os
 import sys
 import threading
@@ -212,7 +213,7 @@ class Store:
         return {"name": name, "scenario": row.scenario, "format": row.format, "revision": row.number,
                 "latest": model.revision, "note": row.note, "saved": _iso(row.created)}
 
-    def revisions(self, name: str) -> list[dict[str, Any]]:
+    def revisions(self, name: str) -> "builtins.list[dict[str, Any]]":
         """A model's revisions, newest first (number, format, note, time, size)."""
         with self.engine.connect() as conn:
             model = conn.execute(select(models.c.id).where(models.c.name == name)).first()
@@ -250,8 +251,10 @@ class Store:
             model = conn.execute(select(models.c.id, models.c.revision).where(models.c.name == name)
                                  .with_for_update()).first()
             if model is None:
-                model_id = conn.execute(models.insert().values(name=name, revision=0, created=now,
-                                                               updated=now)).inserted_primary_key[0]
+                inserted = conn.execute(models.insert().values(name=name, revision=0, created=now,
+                                                               updated=now)).inserted_primary_key
+                assert inserted is not None
+                model_id = inserted[0]
                 number = 1
             else:
                 model_id = model.id
