@@ -11,6 +11,7 @@ payoff parameters, perspectives and fixed parameters, chunking and Dask independ
 from __future__ import annotations
 
 import numpy as np
+from belief_models import ALLY
 import pytest
 
 import detente
@@ -283,40 +284,10 @@ def test_dask_local_cluster_gives_the_same_answers():
     assert np.array_equal(local, study_one_at_a_time(conflict, samples, qs))
 
 
-BELIEFS = """
-name: ally and rival
-parameters:
-  relief: {value: 0.2, range: [0, 1]}
-  p_tired: {value: 0.25, range: [0, 1]}
-  rate: 0.5
-  offer: 0.3
-beliefs:
-  lam:
-    about: ally
-    types: {steady: 1.0, tired: p_tired}
-    walks_away: ally.leave
-    at: start
-    rate: rate
-decision_makers:
-  - name: ally
-    options: [leave]
-    preferences: {payoff: "ally.leave * (relief - 0.5)"}
-  - name: rival
-    options: [settle]
-    preferences: {payoff: "rival.settle * offer + (not rival.settle) * lam"}
-outcomes:
-  start: not ally.leave and not rival.settle
-  settled: not ally.leave and rival.settle
-perspectives:
-  steady: {description: an ally that stays}
-  tired: {parameters: {relief: 0.9}}
-"""
-
-
 def test_derived_beliefs_follow_their_sampled_inputs():
     from detente.io.scenario import loads_scenario
 
-    conflict = loads_scenario(BELIEFS)
+    conflict = loads_scenario(ALLY)
     rng = np.random.default_rng(2)
     samples = {"relief": rng.choice([0.2, 0.5, 0.7], 40), "p_tired": rng.uniform(0, 1, 40),
                "rate": rng.choice([0.3, 0.6, 0.9], 40)}
