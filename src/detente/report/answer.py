@@ -110,7 +110,7 @@ def answer_text(a: "Answer", pictures: dict[int, str] | None = None) -> str:
                  f"{a.concept.upper()} (sanctions count only if carrying them out pays); Nash is each party's "
                  f"own interest with sanctions aside.")
     lines.append("")
-    for p in a.parties:
+    for p in sorted(a.parties, key=lambda q: q.accepts):   # who rejects the deal comes first
         lines += _party(a, p)
     rejecting = [p for p in a.parties if not p.accepts]
     if a.beliefs:
