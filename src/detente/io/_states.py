@@ -21,8 +21,9 @@ from ..model.functions import expression_functions
 MAX_VALIDATION_OPTIONS = 24
 MAX_ENUMERATED_OPTIONS = 30
 """The most options whose 2^n combinations are enumerated (as in the engine)."""
-CHUNK = 1 << 16
-"""Codes tested per step, so memory follows the feasible states, not 2^n."""
+CHUNK = 1 << 22
+"""Codes tested per step (the engine's chunk, so that a model refused while its states are counted
+is refused with the same count at load and at analysis); memory follows the feasible states."""
 
 
 def feasible_codes(conflict: Conflict, functions: Mapping[str, Callable] | None = None) -> np.ndarray:
