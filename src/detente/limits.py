@@ -162,6 +162,15 @@ def check_hypergame(m: int, dm_option_counts: list[int], perceptions: list, *, s
                    advice="Analyse fewer perceptions, or a smaller model.")
 
 
+def check_coalitional_evolution(m: int, n_coalitions: int, *, source: str | None = None) -> None:
+    """Before coalitional evolution: one joint-reach search (linear in the states) per state reached
+    and coalition; measured at about 16 searches per second-unit of RUN_WORK."""
+    RUN_WORK.check(float(n_coalitions) * max(m, 1) * max(m, 1) / 16,
+                   subject=f"coalitional evolution ({n_coalitions} coalitions, {m:,} states)", field="modes",
+                   source=source, advice="Name the coalitions that matter (--coalition), use the unilateral "
+                                         "modes, or a smaller model.")
+
+
 def check_matrix(m: int, *, subject: str, field: str | None = None, source: str | None = None) -> None:
     """Before an analysis that keeps (states x states) tables."""
     MATRIX_STATES.check(m, subject=subject, field=field, source=source)
@@ -209,6 +218,7 @@ __all__ = [
     "check_candidates",
     "check_hypergame",
     "check_matrix",
+    "check_coalitional_evolution",
     "check_runs",
     "check_sim",
     "check_states",

@@ -237,3 +237,20 @@ def test_cli_evolve_json_and_errors(tmp_path):
     assert bad.exit_code == 2 and "unknown decision maker 'nobody'" in bad.output
     bad = runner.invoke(app, ["evolve", str(path), "--from", "99"])
     assert bad.exit_code == 2 and "--from" in bad.output
+
+
+def test_coalitional_evolution_refuses_models_it_cannot_finish_quickly(monkeypatch):
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+    import conflict_gen
+
+    from detente.analysis.evolution import evolve
+    from detente.errors import DetenteError
+
+    c = conflict_gen.benchmark_conflict(conflict_gen.option_counts(12))     # 3,480 states, 11 coalitions
+    monkeypatch.setenv("DETENTE_MAX_RUN_WORK", "1000000")
+    with pytest.raises(DetenteError, match="coalitional evolution .*DETENTE_MAX_RUN_WORK"):
+        evolve(c, status_quo=1, modes=["coalitional"])
+    evolve(c, status_quo=1, modes=["improvements"])            # the unilateral modes are not limited here

@@ -201,6 +201,10 @@ def evolve(conflict: Conflict | Compiled | Any, *, status_quo: Any = None, modes
         raise DetenteError(f"unknown evolution mode(s) {unknown} (known: {', '.join(MODES)})", field="modes")
     s0 = resolve_state(compiled, status_quo, "status_quo")
     groups = coalition_list(compiled, coalitions) if "coalitional" in modes else []
+    if groups:
+        from .. import limits
+
+        limits.check_coalitional_evolution(compiled.n_states, len(groups), source=compiled.conflict.source)
     stable = stability(compiled.game, concepts)
     reached: dict[str, dict[int, list[Step]]] = {}
     stops: dict[str, list[int]] = {}
