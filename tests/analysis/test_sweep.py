@@ -104,3 +104,17 @@ def test_sweep_series_match_single_analyses_on_the_flagship():
         assert sig["equilibria[seq]"] == tuple(one.equilibria["seq"])
         assert sig["ceasefire: stable for russia (seq)"] == bool(one.outcome("ceasefire")["stable_for"]["seq"]["russia"])
         assert sig["state 1: stable for us (nash)"] == one.is_stable(1, "us", "nash")
+
+
+def test_bisection_steps_around_a_point_where_the_model_is_undefined():
+    """Validated grid points are fine; a midpoint where a payoff divides by zero is stepped around."""
+    from detente.analysis.sweep import sweep
+    from detente.model import Conflict, DecisionMaker, Option, Payoff
+
+    c = Conflict("singular", [
+        DecisionMaker("a", [Option("go", "a")], Payoff("a.go / t")),
+        DecisionMaker("b", [Option("go", "b")], Payoff("b.go")),
+    ], parameters={"t": 1.0}, outcomes={"a_goes": "a.go and b.go"})
+    res = sweep(c, parameter="t", lo=-1.0, hi=1.0, steps=2, concepts=["nash"], precision=1e-6)
+    (flip,) = [p for p in res.tipping_points if p.what == "a_goes: equilibrium (nash)"]
+    assert abs(flip.value) < 1e-5 and flip.before is False and flip.after is True

@@ -175,20 +175,34 @@ def sweep(conflict: Conflict, *, parameter: str, lo: float, hi: float, steps: in
     keys = list(sigs[0])
     # bisection: every bracket (consecutive evaluated values that disagree on some answer, wider
     # than the precision) is halved; all midpoints of a round are evaluated in one batch
+    stuck: set[tuple[float, float]] = set()   # brackets whose inside the model is undefined at
     while True:
         xs = sorted(evaluate_at.cache)
-        mids = set()
+        mids: dict[float, tuple[float, float]] = {}
         for a, b in pairwise(xs):
-            if b - a <= precision:
+            if b - a <= precision or (a, b) in stuck:
                 continue
             sa, sb = evaluate_at.cache[a], evaluate_at.cache[b]
             if any(sa[k] != sb[k] for k in keys):
                 mid = (a + b) / 2
                 if a < mid < b:
-                    mids.add(mid)
+                    mids[mid] = (a, b)
         if not mids:
             break
-        evaluate_at(sorted(mids), None)
+        try:
+            evaluate_at(sorted(mids), None)
+        except DetenteError:
+            # the model is undefined at some midpoint (e.g. a payoff divides by zero there): a
+            # bracket only needs *some* inner point, so try points beside the midpoint, one by one
+            for mid, (a, b) in mids.items():
+                for x in (mid, a + (b - a) * 3 / 8, a + (b - a) * 5 / 8, a + (b - a) / 4, a + (b - a) * 3 / 4):
+                    try:
+                        evaluate_at([x], None)
+                        break
+                    except DetenteError:
+                        continue
+                else:
+                    stuck.add((a, b))
     xs = sorted(evaluate_at.cache)
     points: list[TippingPoint] = []
     for a, b in pairwise(xs):
