@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import SRC
+from web_helpers import SRC
 from playwright.sync_api import expect
 
 # Elmira (Fang, Hipel & Kilgour 1993) as a new user would enter it; see examples/elmira.yaml.
