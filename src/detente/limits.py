@@ -171,6 +171,17 @@ def check_coalitional_evolution(m: int, n_coalitions: int, *, source: str | None
                                          "modes, or a smaller model.")
 
 
+def check_coalition_analysis(m: int, n_coalitions: int, *, merged: bool = False,
+                             source: str | None = None) -> None:
+    """Before coalition stability (coalitions × states² reach tables) or a merged-DM analysis (about
+    8 × states² work for one structure), measured so that the default budget finishes within seconds."""
+    work = 8.0 * m * m if merged else float(n_coalitions) * m * m
+    subject = (f"merged coalition analysis ({m:,} states)" if merged
+               else f"coalition analysis ({n_coalitions} coalitions, {m:,} states)")
+    RUN_WORK.check(work, subject=subject, field="coalitions", source=source,
+                   advice="Name fewer coalitions (--coalition), or analyse a smaller model.")
+
+
 def check_matrix(m: int, *, subject: str, field: str | None = None, source: str | None = None) -> None:
     """Before an analysis that keeps (states x states) tables."""
     MATRIX_STATES.check(m, subject=subject, field=field, source=source)
@@ -219,6 +230,7 @@ __all__ = [
     "check_hypergame",
     "check_matrix",
     "check_coalitional_evolution",
+    "check_coalition_analysis",
     "check_runs",
     "check_sim",
     "check_states",

@@ -329,3 +329,20 @@ def test_default_coalitions_are_groups_of_two_or_more():
     # a single DM may still be named explicitly
     comp = compile_conflict(random_graph_conflict(310, n=3))
     assert coalition_stability(comp, coalitions=[["d0"]], concepts=["nash"]).coalitions == [(0,)]
+
+
+def test_coalition_analyses_refuse_work_they_cannot_finish_quickly():
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+    import conflict_gen
+
+    from detente.analysis.coalitions import coalition_stability, merged_analysis
+    from detente.errors import DetenteError
+
+    c = conflict_gen.benchmark_conflict(conflict_gen.option_counts(12))     # 3,480 states, 11 coalitions
+    with pytest.raises(DetenteError, match="coalition analysis .*DETENTE_MAX_RUN_WORK"):
+        coalition_stability(c)
+    with pytest.raises(DetenteError, match="merged coalition analysis .*DETENTE_MAX_RUN_WORK"):
+        merged_analysis(c, structure=[c.dm_names[:2], c.dm_names[2:3], c.dm_names[3:]])

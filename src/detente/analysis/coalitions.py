@@ -282,6 +282,9 @@ def coalition_stability(conflict: Conflict | Compiled | Any, *,
     m, n = game.n_states, game.n_dms
     check_matrix_size(m, "coalition analysis")
     groups = coalition_list(compiled, coalitions, min_size=1)
+    from .. import limits
+
+    limits.check_coalition_analysis(m, len(groups), source=compiled.conflict.source)
     arcs = [arcs_of(game, j) for j in range(n)]
     arcs_plus = [arcs_of(game, j, improving=True) for j in range(n)] if "seq" in concepts else []
     reach_cache: dict[tuple[int, ...], np.ndarray] = {}
@@ -388,6 +391,9 @@ def merged_analysis(conflict: Conflict | Compiled | Any, *, structure: Iterable[
     m, n = game.n_states, game.n_dms
     check_matrix_size(m, "merged coalition analysis")
     blocks = coalition_list(compiled, structure, min_size=1, where="structure")
+    from .. import limits
+
+    limits.check_coalition_analysis(m, len(blocks), merged=True, source=compiled.conflict.source)
     seen: set[int] = set()
     for k, b in enumerate(blocks):
         if seen & set(b):
