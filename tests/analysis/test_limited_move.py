@@ -172,3 +172,19 @@ def test_errors():
     lm = limited_move(detente.examples.chicken(), horizons=[1])
     with pytest.raises(DetenteError, match="not computed"):
         lm.anticipated_state("a", 1, 5)
+
+
+def test_limited_move_refuses_models_it_cannot_finish_quickly():
+    import random
+
+    from detente.analysis.limited_move import limited_move
+    from detente.errors import DetenteError
+    from detente.model import Conflict, DecisionMaker, Option, Prioritization
+
+    rng = random.Random(1)
+    dms = []
+    for d in "ab":
+        stm = [f"{rng.choice(['', 'not '])}{rng.choice('ab')}.o{rng.randrange(8)}" for _ in range(4)]
+        dms.append(DecisionMaker(d, [Option(f"o{i}", d) for i in range(8)], Prioritization(stm)))
+    with pytest.raises(DetenteError, match="limited-move analysis .*DETENTE_MAX_RUN_WORK"):
+        limited_move(Conflict("big", dms))          # 65,536 states
