@@ -34,6 +34,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 
 from .moves import OptionMoves, compact_dtype
+from .reach import _reach_min_last_mover
 from .stability import Game, normalize_concepts, stability
 
 BATCH_ELEMENTS = 1 << 22
@@ -361,25 +362,9 @@ def _reach_min(mv, members: Sequence[int], values: np.ndarray, improving: np.nda
                     quiet += 1
                 if quiet >= len(members):
                     return G
-    # graph form: legal sequences (no DM twice in succession) over (state, last mover)
-    Gl = {j: values.copy() for j in members}
-    while True:
-        best_by = {l: mv.reduce(l, Gl[l], "min", None if improving is None else improving[:, l])
-                   for l in members}
-        changed = False
-        for j in members:
-            new = values.copy()
-            for l in members:
-                if l != j:
-                    np.minimum(new, best_by[l], out=new)
-            if (new < Gl[j]).any():
-                Gl[j] = np.minimum(Gl[j], new)
-                changed = True
-        if not changed:
-            start = values.copy()
-            for l in members:
-                np.minimum(start, best_by[l], out=start)
-            return start
+    # graph form: legal sequences (no DM twice in succession) over (state, last mover), the same
+    # fixed point as the single-game engine; improving[:, j] (batch, m) is DM j's levels
+    return _reach_min_last_mover(mv, members, values, None if improving is None else improving.transpose(1, 0, 2))
 
 
 def _stable_chunk(game: Game, L: np.ndarray, concepts: list[str], dt: np.dtype,
