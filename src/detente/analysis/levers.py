@@ -35,7 +35,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import DetenteError
-from ..model import Conflict
+from ..model import Conflict, Parameter
 from .study import Question, study
 
 DEFAULT_GRID = 129
@@ -59,10 +59,15 @@ class Lever:
     holds_at: list[tuple[float, float]]
     holds_today: bool
     precision: float
-    label: str = ""
-    unit: str = ""
-    period: str = ""
-    source: str = ""
+    info: Parameter = field(default_factory=lambda: Parameter(""))
+
+    @property
+    def label(self) -> str:
+        return self.info.label
+
+    @property
+    def source(self) -> str:
+        return self.info.source
 
     @property
     def live(self) -> bool:
@@ -81,7 +86,8 @@ class Lever:
         return {"parameter": self.parameter, "value": self.value, "range": list(self.range),
                 "thresholds": list(self.thresholds), "holds_at": [list(iv) for iv in self.holds_at],
                 "holds_today": self.holds_today, "live": self.live, "precision": self.precision,
-                "label": self.label, "unit": self.unit, "period": self.period, "source": self.source}
+                "label": self.info.label, "unit": self.info.unit, "period": self.info.period,
+                "source": self.info.source}
 
 
 @dataclass
@@ -475,7 +481,7 @@ def levers(conflict: Conflict, *, outcome: str | None = None, state: int | None 
         lo, hi = ranges[p]  # type: ignore[misc]
         info = conflict.parameter_info[p]
         out.append(Lever(p, base[p], (lo, hi), thresholds, _intervals(thresholds, segs, lo, hi), today, prec[p],
-                         info.label, info.unit, info.period, info.source))
+                         info))
     derived = {k: base[k] for k in conflict.beliefs if k not in (parameters or {})}
     return LeversResult(q, today, out, perspective, unranged, derived, verdict_phrase(conflict, q))
 
