@@ -60,7 +60,7 @@ def _party(a: "Answer", p: "PartyAnswer") -> list[str]:
                      f"move ({md_escape(p.move_change)}) to *{md_escape(p.move_meaning)}*")
         out.append(line + ".")
     else:
-        out.append(f"- **{who}**: {md_escape(p.dm)} does not take '{md_escape(a.outcome)}' under {concept}: it would "
+        out.append(f"- **{who}** does not take '{md_escape(a.outcome)}' under {concept}: it would "
                    f"move ({md_escape(p.move_change)}) to *{md_escape(p.move_meaning)}*, and no party can "
                    f"credibly sanction that move.")
     if p.terms and p.move is not None:
