@@ -172,6 +172,17 @@ class _Reader:
         return order
 
 
+def _conditions(r: _Reader, dm: dict, key: str, n: int, where: str) -> list:
+    """The DM's list of conditions under ``key`` (preferences or misperceptions); the bad ones are
+    reported to ``r`` and left out."""
+    raw = dm.get(key, [])
+    if not isinstance(raw, list):
+        r.fail(f"expected a list of conditions, got {_shown(raw)}", f"{where}.{key}")
+        return []
+    conds = (r.condition(c, n, f"{where}.{key}[{j}]") for j, c in enumerate(raw))
+    return [c for c in conds if c is not None]
+
+
 def _condition_text(cond, keys: list[str], bit_of: list[int]) -> str:
     """Expression text for a parsed condition; ``keys[k]`` names file option k (literals are
     written in numbering order, members of a compound condition in the file's order)."""
@@ -337,26 +348,8 @@ def gmcr_to_conflict(data: Any, source: str = "<api>", use_metadata: bool = True
     misperceptions: list[list] = []
     for d, dm in enumerate(raw_dms):
         where = f"decisionMakers[{d}]"
-        conds: list = []
-        prefs.append(conds)
-        raw = dm.get("preferences", [])
-        if not isinstance(raw, list):
-            r.fail(f"expected a list of conditions, got {_shown(raw)}", f"{where}.preferences")
-            raw = []
-        for j, c in enumerate(raw):
-            cond = r.condition(c, n, f"{where}.preferences[{j}]")
-            if cond is not None:
-                conds.append(cond)
-        misp: list = []
-        misperceptions.append(misp)
-        raw = dm.get("misperceptions", [])
-        if not isinstance(raw, list):
-            r.fail(f"expected a list of conditions, got {_shown(raw)}", f"{where}.misperceptions")
-            raw = []
-        for j, c in enumerate(raw):
-            cond = r.condition(c, n, f"{where}.misperceptions[{j}]")
-            if cond is not None:
-                misp.append(cond)
+        prefs.append(_conditions(r, dm, "preferences", n, where))
+        misperceptions.append(_conditions(r, dm, "misperceptions", n, where))
     rankings: list = [None] * len(raw_dms)
     if manual:
         for d, dm in enumerate(raw_dms):

@@ -12,7 +12,8 @@ import dataclasses
 import math
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -145,48 +146,39 @@ class _Checker:
             self.add(exc.located(field_prefix=where))
             return None
 
+    def _unique_names(self, items: Sequence[Any], where: str, kind: str, kinds: str, owner: str | None = None) -> None:
+        """Each item's name is well formed and unique, and so is the identifier it has in expressions
+        (both compared case-insensitively); ``where`` is the list's field path."""
+        seen: dict[str, int] = {}
+        seen_ids: dict[str, int] = {}
+        for i, item in enumerate(items):
+            at = f"{where}[{i}]"
+            problem = name_problem(item.name) or id_problem(item.id)
+            if problem:
+                self.add(ModelError(problem, field=f"{at}.id" if item.id and not name_problem(item.name)
+                                    else f"{at}.name"))
+            elif item.name.lower() in seen:
+                self.add(ModelError(f"duplicate {kind} name '{item.name}'{f' for {owner}' if owner else ''} (also {where.rsplit('.', 1)[-1]}"
+                                    f"[{seen[item.name.lower()]}])", field=f"{at}.name"))
+            elif item.ident.lower() in seen_ids:
+                other = items[seen_ids[item.ident.lower()]]
+                self.add(ModelError(f"{kinds} '{other.name}' and '{item.name}'{f' of {owner}' if owner else ''} have the same identifier "
+                                    f"'{item.ident}' in expressions; give one an 'id'", field=f"{at}.name"))
+            else:
+                seen[item.name.lower()] = i
+                seen_ids[item.ident.lower()] = i
+
     # -- phase 1: names and expressions --------------------------------------------------
     def names(self) -> None:
         c = self.c
         if len(c.decision_makers) < 2:
             self.add(ModelError("a conflict needs at least two decision makers", field="decision_makers"))
-        seen: dict[str, int] = {}
-        seen_ids: dict[str, int] = {}
+        self._unique_names(c.decision_makers, "decision_makers", "decision maker", "decision makers")
         for i, dm in enumerate(c.decision_makers):
             where = f"decision_makers[{i}]"
-            problem = name_problem(dm.name) or id_problem(dm.id)
-            if problem:
-                self.add(ModelError(problem, field=f"{where}.id" if dm.id and not name_problem(dm.name)
-                                    else f"{where}.name"))
-            elif dm.name.lower() in seen:
-                self.add(ModelError(f"duplicate decision maker name '{dm.name}' (also decision_makers"
-                                    f"[{seen[dm.name.lower()]}])", field=f"{where}.name"))
-            elif dm.ident.lower() in seen_ids:
-                other = c.decision_makers[seen_ids[dm.ident.lower()]]
-                self.add(ModelError(f"decision makers '{other.name}' and '{dm.name}' have the same identifier "
-                                    f"'{dm.ident}' in expressions; give one an 'id'", field=f"{where}.name"))
-            else:
-                seen[dm.name.lower()] = i
-                seen_ids[dm.ident.lower()] = i
-            opt_seen: dict[str, int] = {}
-            opt_ids: dict[str, int] = {}
+            self._unique_names(dm.options, f"{where}.options", "option", "options", owner=dm.name)
             for j, o in enumerate(dm.options):
                 ow = f"{where}.options[{j}]"
-                problem = name_problem(o.name) or id_problem(o.id)
-                if problem:
-                    self.add(ModelError(problem, field=f"{ow}.id" if o.id and not name_problem(o.name)
-                                        else f"{ow}.name"))
-                elif o.name.lower() in opt_seen:
-                    self.add(ModelError(f"duplicate option name '{o.name}' for {dm.name} (also options"
-                                        f"[{opt_seen[o.name.lower()]}])", field=f"{ow}.name"))
-                elif o.ident.lower() in opt_ids:
-                    other_o = dm.options[opt_ids[o.ident.lower()]]
-                    self.add(ModelError(f"options '{other_o.name}' and '{o.name}' of {dm.name} have the same "
-                                        f"identifier '{o.ident}' in expressions; give one an 'id'",
-                                        field=f"{ow}.name"))
-                else:
-                    opt_seen[o.name.lower()] = j
-                    opt_ids[o.ident.lower()] = j
                 if o.dm != dm.name:
                     self.add(ModelError(f"option '{o.name}' says it belongs to '{o.dm}', but is listed under "
                                         f"'{dm.name}'", field=ow))
