@@ -14,7 +14,10 @@ it applies, ``equilibria`` (``{concept: [state numbers]}``).
 - files: :func:`load`, :func:`save` (YAML, JSON or GMCR+ ``.gmcr``; more in :mod:`detente.io`);
 - analyses: :func:`analyze`, :func:`sweep`, :func:`monte_carlo`, :func:`evolve`,
   :func:`coalition_stability`, :func:`merged_analysis`, :func:`limited_move`, :func:`inverse`,
-  :func:`analyze_perspectives`, :func:`analyze_hypergame`, :func:`brief`;
+  :func:`analyze_perspectives`, :func:`analyze_hypergame`, :func:`brief`, and
+  :func:`report_data` (every result a report shows);
+- reports: :func:`build_report` (the analyses, then the report's layout), written with
+  :func:`detente.report.write_report`;
 - the model classes to build conflicts in code (:class:`Conflict`, :class:`DecisionMaker`,
   :class:`Option`, ...), and :func:`conflict` for a quick start:
 
@@ -28,6 +31,7 @@ it applies, ``equilibria`` (``{concept: [state numbers]}``).
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable, Iterable, Mapping
 from os import PathLike
 from typing import TYPE_CHECKING, Any
 
@@ -48,6 +52,8 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs; loaded lazil
     from .analysis.limited_move import LimitedMove, limited_move
     from .analysis.montecarlo import MonteCarloResult, monte_carlo, parse_distribution
     from .analysis.perspectives import PerspectiveComparison, analyze_perspectives
+    from .analysis.report_data import ReportData, report_data
+    from .report.builder import Report
     from .analysis.sweep import SweepResult, TippingPoint, sweep
 
 _LAZY: dict[str, tuple[str, str | None]] = {
@@ -74,6 +80,8 @@ _LAZY: dict[str, tuple[str, str | None]] = {
     "parse_distribution": ("detente.analysis.montecarlo", "parse_distribution"),
     "analyze_perspectives": ("detente.analysis.perspectives", "analyze_perspectives"),
     "PerspectiveComparison": ("detente.analysis.perspectives", "PerspectiveComparison"),
+    "report_data": ("detente.analysis.report_data", "report_data"),
+    "ReportData": ("detente.analysis.report_data", "ReportData"),
     "sweep": ("detente.analysis.sweep", "sweep"),
     "SweepResult": ("detente.analysis.sweep", "SweepResult"),
     "TippingPoint": ("detente.analysis.sweep", "TippingPoint"),
@@ -129,7 +137,45 @@ def save(conflict: Conflict, path: str | PathLike[str]) -> None:
     _save(conflict, path)
 
 
-__all__ = ["load", "save", "analyze", "Analysis", "conflict", "Conflict", "DecisionMaker", "Option",
+def build_report(conflict: Conflict, *, status_quo: Any = None, include: Iterable[str] | None = None,
+                 graph_concept: str | None = None, max_graph_nodes: int = 60, summary_threshold: int = 5000,
+                 concepts: Iterable[str] = ("nash", "gmr", "smr", "seq"), parameters: Mapping[str, float] | None = None,
+                 perspective: str | None = None, progress: Callable[[int, int], None] | None = None) -> "Report":
+    """Analyse ``conflict`` for a report and lay the results out: :func:`report_data`, then
+    :func:`detente.report.build_report`.
+
+    Parameters
+    ----------
+    conflict : Conflict
+        The conflict.
+    status_quo, include, summary_threshold, concepts, parameters, perspective, progress
+        As in :func:`report_data` (``graph_concept`` is also the hypergame's choice concept).
+    graph_concept, max_graph_nodes
+        As in :func:`detente.report.build_report`.
+
+    Returns
+    -------
+    detente.report.Report
+        Write it with :func:`detente.report.write_report` (``.html`` or ``.md``).
+
+    Examples
+    --------
+    >>> import detente
+    >>> rep = detente.build_report(detente.examples.prisoners_dilemma(), concepts=["nash", "seq"])
+    >>> rep.graph_concept, rep.equilibria.counts
+    ('seq', {'nash': 1, 'seq': 2})
+    """
+    from .analysis.report_data import report_data as _report_data
+    from .report.builder import build_report as _build, graph_concept_for
+
+    chosen = graph_concept_for(concepts, graph_concept)          # checked before the work
+    data = _report_data(conflict, status_quo=status_quo, include=include, summary_threshold=summary_threshold,
+                        choice_concept=chosen, concepts=concepts, parameters=parameters, perspective=perspective,
+                        progress=progress)
+    return _build(data, graph_concept=chosen, max_graph_nodes=max_graph_nodes)
+
+
+__all__ = ["load", "save", "build_report", "report_data", "ReportData", "analyze", "Analysis", "conflict", "Conflict", "DecisionMaker", "Option",
            "Feasibility", "GraphForm", "Payoff", "Prioritization", "Ranking", "Perspective", "Perception",
            "DetenteError", "examples", "io", "__version__",
            "brief", "Briefing", "coalition_stability", "CoalitionAnalysis", "merged_analysis", "MergedAnalysis",

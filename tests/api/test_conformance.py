@@ -14,7 +14,7 @@ from detente import analysis
 from detente.model import Conflict, DecisionMaker, Option, Payoff
 
 ANALYSES = ["analyze", "sweep", "monte_carlo", "evolve", "coalition_stability", "merged_analysis",
-            "limited_move", "inverse", "analyze_perspectives", "analyze_hypergame", "brief"]
+            "limited_move", "inverse", "analyze_perspectives", "analyze_hypergame", "brief", "report_data"]
 SHARED_ORDER = ["concepts", "parameters", "perspective", "progress"]
 
 
@@ -40,6 +40,7 @@ def build_results() -> dict[type, object]:
         detente.MonteCarloResult: detente.monte_carlo(
             toy(), distributions={"t": detente.parse_distribution("uniform:0:1")}, n=20, seed=1),
         detente.PerspectiveComparison: detente.analyze_perspectives(pd),
+        detente.ReportData: detente.report_data(pd, status_quo=1, include=["evolution"]),
         detente.SweepResult: sw,
         detente.TippingPoint: sw.tipping_points[0],
     }

@@ -92,6 +92,58 @@ def violations() -> list[str]:
     return found
 
 
+REPORT_MAY_USE = {"state_list", "changed_options"}
+"""Functions of the analysis layer the report may call: text helpers over finished results."""
+
+
+def report_uses_of_analysis() -> list[str]:
+    """What report/ imports from the analysis layer that is neither a type, a constant nor one of
+    the text helpers in ``REPORT_MAY_USE``: a report takes results and never runs an analysis.
+    String imports (``importlib``, ``__import__``) are refused too: they would hide the calls."""
+    found = []
+    for path in sorted((PACKAGE / "report").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        here = module_name(path).split(".")
+        package = here if path.name == "__init__.py" else here[:-1]
+        for node in ast.walk(tree):
+            where = f"{path.relative_to(PACKAGE.parent)}:{getattr(node, 'lineno', 0)}"
+            if isinstance(node, ast.Import):
+                for a in node.names:
+                    if a.name == "importlib" or a.name.startswith("detente.analysis"):
+                        found.append(f"{where} imports {a.name}")
+            elif isinstance(node, ast.ImportFrom):
+                base = package[:len(package) - node.level + 1] if node.level else []
+                target = ".".join(base + ([node.module] if node.module else []))
+                if target == "importlib":
+                    found.append(f"{where} imports from importlib")
+                if target == "detente.analysis" or target.startswith("detente.analysis."):
+                    for a in node.names:
+                        if not (a.name[:1].isupper() or a.name in REPORT_MAY_USE):
+                            found.append(f"{where} imports {a.name} from {target} (a report takes results)")
+            elif isinstance(node, ast.Name) and node.id == "__import__":
+                found.append(f"{where} calls __import__")
+    return found
+
+
+def test_the_report_imports_no_analysis_that_computes():
+    assert report_uses_of_analysis() == []
+
+
+def test_what_the_report_may_import_from_analysis_computes_nothing():
+    """The names report/ may import are classes, constants, or the listed text helpers."""
+    import importlib
+    import inspect
+
+    for path in sorted((PACKAGE / "report").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("analysis") and node.level == 2:
+                module = importlib.import_module(f"detente.{node.module}")
+                for a in node.names:
+                    obj = getattr(module, a.name)
+                    assert inspect.isclass(obj) or not callable(obj) or a.name in REPORT_MAY_USE, \
+                        f"{path.name} imports {a.name}"
+
+
 def test_no_upward_import():
     assert violations() == []
 
@@ -108,6 +160,8 @@ def test_the_checker_sees_relative_lazy_and_type_checking_imports(tmp_path, monk
                                            "    from ..report.z import Z\nfrom ..errors import E\n")
     (pkg / "io" / "w.py").write_text("from ..analysis.y import f\nfrom .. import __version__\n")
     (pkg / "report" / "z.py").write_text("from ..analysis.y import f\n")
+    (pkg / "report" / "v.py").write_text("import importlib\nfrom ..analysis.y import Y, LIMIT, state_list\n"
+                                         "def g():\n    from detente.analysis.equilibria import analyze\n")
     (pkg / "cli" / "a_cmd.py").write_text("from .b_cmd import g\n")
     (pkg / "cli" / "b_cmd.py").write_text("from .common import g\n")
     monkeypatch.setattr(__import__(__name__), "PACKAGE", pkg)
@@ -118,6 +172,11 @@ def test_the_checker_sees_relative_lazy_and_type_checking_imports(tmp_path, monk
     assert any("io/w.py:2" in v and "façade" in v for v in found)
     assert any("cli/a_cmd.py:1" in v for v in found)
     assert not any("report/z.py" in v or "b_cmd" in v.split(" imports ")[0] for v in found)
+    uses = report_uses_of_analysis()
+    assert any("report/z.py:1 imports f from detente.analysis.y" in v for v in uses)
+    assert any("report/v.py:1 imports importlib" in v for v in uses)
+    assert any("report/v.py:4 imports analyze from detente.analysis.equilibria" in v for v in uses)
+    assert not any("Y " in v or "LIMIT" in v or "state_list" in v for v in uses)
 
 
 @pytest.mark.parametrize("sub", sorted(LAYERS))

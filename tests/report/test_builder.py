@@ -11,7 +11,10 @@ from report_helpers import big, toy
 import detente
 from detente.errors import DetenteError
 from detente.report import builder
-from detente.report.builder import build_report, write_report
+from detente import build_report
+from detente.analysis import report_data as report_data_module
+from detente.analysis.report_data import report_data
+from detente.report.builder import write_report
 
 
 def test_tableau_orders_states_by_preference_and_marks_each_concept(elmira):
@@ -102,14 +105,48 @@ def test_parameters_perspective_and_optional_sections():
     assert bare.perspectives is None and bare.hypergame is None and bare.sweeps == [] and bare.evolution is None
 
 
-def test_missing_optional_modules_are_skipped_gracefully(monkeypatch):
-    monkeypatch.setattr(builder, "_optional", lambda name: None)
+def test_optional_parts_that_fail_are_left_out_with_a_note(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise DetenteError("too costly here", field="x")
+
+    for name in ("evolve", "analyze_perspectives", "analyze_hypergame", "sweep"):
+        monkeypatch.setattr(report_data_module, name, refuse)
     rep = build_report(toy())
     assert rep.perspectives is None and rep.hypergame is None and rep.sweeps == [] and rep.evolution is None
     joined = " ".join(rep.notes)
-    for what in ("Perspectives", "Hypergame", "Sweeps", "Evolution"):
+    for what in ("Perspectives could not", "hypergame could not", "Sweep of t could not", "Evolution from the status quo"):
         assert what in joined
     assert rep.graph is not None and rep.tableaux
+
+
+def test_the_report_lays_out_results_and_runs_no_analysis(monkeypatch):
+    """Every result comes from report_data; building the report from them computes nothing new."""
+    data = report_data(toy(), status_quo=1)
+    assert data.evolution is not None and data.perspectives is not None and data.hypergame is not None
+    assert len(data.sweeps) == 1 and data.sweeps[0].spec.parameter == "t"
+
+    def forbidden(*args, **kwargs):
+        raise AssertionError("the report ran an analysis")
+
+    import detente.analysis.equilibria as eq
+    import detente.analysis.evolution as ev
+    import detente.analysis.hypergame as hg
+    import detente.analysis.perspectives as ps
+    import detente.analysis.sweep as sw
+
+    for module, name in ((eq, "analyze"), (ev, "evolve"), (hg, "analyze_hypergame"),
+                         (ps, "analyze_perspectives"), (sw, "sweep"), (report_data_module, "report_data")):
+        monkeypatch.setattr(module, name, forbidden)
+    rep = builder.build_report(data)
+    assert rep.analysis is data.analysis and rep.answer is data.answer
+    assert rep.evolution.status_quo == 1 and rep.perspectives.views == ["model", "hawk"]
+    assert rep.hypergame.concept == "seq" and rep.sweeps[0].tipping_points
+
+
+def test_report_data_refuses_unknown_parts():
+    with pytest.raises(DetenteError) as err:
+        report_data(toy(), include=["evolution", "tableaux"])
+    assert err.value.field == "include" and "tableaux" in str(err.value)
 
 
 def test_summary_mode_by_threshold(river):

@@ -9,7 +9,8 @@ from report_helpers import check_balanced, parse_svg, svg_nodes, toy
 
 import detente
 from detente.model import Conflict, DecisionMaker, Option, Prioritization
-from detente.report.builder import build_report, write_report
+from detente import build_report
+from detente.report.builder import write_report
 from detente.report.html import render_html
 from detente.report.markdown import render_markdown
 

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 import detente
 from detente.cli import app
-from detente.report.builder import build_report
+from detente import build_report
 from detente.report.markdown import render_markdown
 from detente.report.safe_markdown import safe_markdown
 

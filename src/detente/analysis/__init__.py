@@ -20,6 +20,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .limited_move import LimitedMove, limited_move
     from .montecarlo import MonteCarloResult, monte_carlo, parse_distribution
     from .perspectives import PerspectiveComparison, analyze_perspectives
+    from .report_data import ReportData, report_data
     from .sweep import SweepResult, TippingPoint, sweep
 
     RESULT_TYPES: tuple[type, ...]
@@ -37,12 +38,13 @@ _HOME = {
     "LimitedMove": "limited_move", "limited_move": "limited_move",
     "monte_carlo": "montecarlo", "parse_distribution": "montecarlo", "MonteCarloResult": "montecarlo",
     "PerspectiveComparison": "perspectives", "analyze_perspectives": "perspectives",
+    "ReportData": "report_data", "report_data": "report_data",
     "SweepResult": "sweep", "TippingPoint": "sweep", "sweep": "sweep",
 }
 
 _RESULT_TYPE_NAMES = ("Analysis", "Briefing", "CoalitionAnalysis", "MergedAnalysis", "Evolution",
                       "HypergameAnalysis", "InverseResult", "LimitedMove", "MonteCarloResult",
-                      "PerspectiveComparison", "SweepResult", "TippingPoint")
+                      "PerspectiveComparison", "ReportData", "SweepResult", "TippingPoint")
 """``RESULT_TYPES``: every result type the analyses return (each has ``to_dict()`` and ``summary()``)."""
 
 
@@ -64,4 +66,4 @@ __all__ = ["Analysis", "analyze", "Compiled", "compile_conflict", "sweep", "Swee
            "monte_carlo", "MonteCarloResult", "parse_distribution", "brief", "Briefing", "analyze_hypergame",
            "HypergameAnalysis", "analyze_perspectives", "PerspectiveComparison", "evolve", "Evolution",
            "coalition_stability", "CoalitionAnalysis", "merged_analysis", "MergedAnalysis", "limited_move",
-           "LimitedMove", "inverse", "InverseResult", "DEFAULT_CONCEPTS", "Progress", "RESULT_TYPES"]
+           "LimitedMove", "inverse", "InverseResult", "report_data", "ReportData", "DEFAULT_CONCEPTS", "Progress", "RESULT_TYPES"]

@@ -9,7 +9,9 @@ It gathers, for one named outcome (by default the first one the scenario names):
   sanction that deters it (or that nothing does);
 - the hypergame verdict, when the scenario has perceptions;
 - every sweep the scenario declares, with the tipping points of each DM's verdict at the focal
-  state.
+  state, and for each DM that rejects the outcome where along the sweep it holds
+  (:class:`FocalTipping`: the strictest concept's threshold, and the sanction that only a wider
+  concept counts between the two concepts' thresholds).
 
 Everything comes from the engine; this module only selects and arranges.
 """
@@ -42,6 +44,33 @@ class PerspectiveView:
 
 
 @dataclass
+class FocalTipping:
+    """Where along sweep number ``sweep`` the focal state becomes stable for ``dm``.
+
+    ``concept`` is the strictest concept analysed with a tipping point there, at ``value``; the
+    state holds for ``dm`` below it when ``holds_below``, else above it. When a wider concept's
+    tipping point lies elsewhere (``wider``, at ``wider_value``), the verdict between the two was
+    analysed at their midpoint: ``deterred`` is the move (a state number) that only the wider
+    concept deters there, by the sanction ``sanction_path`` (``[(mover, state), ...]``).
+    """
+
+    dm: str
+    sweep: int
+    concept: str
+    value: float
+    holds_below: bool
+    wider: str | None = None
+    wider_value: float | None = None
+    deterred: int | None = None
+    sanction_path: list[tuple[str, int]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"dm": self.dm, "sweep": self.sweep, "concept": self.concept, "value": self.value,
+                "holds_below": self.holds_below, "wider": self.wider, "wider_value": self.wider_value,
+                "deterred": self.deterred, "sanction_path": [list(p) for p in self.sanction_path]}
+
+
+@dataclass
 class Briefing:
     conflict: Conflict
     outcome_name: str
@@ -51,6 +80,9 @@ class Briefing:
     views: list[PerspectiveView]
     hypergame: Any = None
     sweeps: list[SweepResult] = field(default_factory=list)
+    tippings: list[FocalTipping] = field(default_factory=list)
+    """Per DM that rejects the outcome (unstable under every concept in the model) and sweep:
+    where along the sweep the focal state holds for it (see :class:`FocalTipping`)."""
 
     @property
     def equilibria(self) -> dict[str, list[int]]:
@@ -82,6 +114,7 @@ class Briefing:
                          "equilibria": v.analysis.equilibria}
                 for v in self.views},
             "sweeps": [s.to_dict() for s in self.sweeps],
+            "tippings": [t.to_dict() for t in self.tippings],
         }
         if self.hypergame is not None and hasattr(self.hypergame, "to_dict"):
             out["hypergame"] = self.hypergame.to_dict()
@@ -161,7 +194,35 @@ def brief(conflict: Conflict, *, outcome: str | None = None, sweeps: bool = True
                                  precision=spec.precision, focus_states=[focal], concepts=concepts,
                                  parameters=parameters, perspective=spec.perspective))
             step()
-    return Briefing(conflict, outcome, focal, sq, concepts, views, hyper, results)
+    tippings = [t for dm in base.dm_names if all(not v["stable"] for v in views[0].verdicts[dm].values())
+                for k, s in enumerate(results)
+                for t in [_focal_tipping(conflict, s, k, dm, focal, concepts, parameters)] if t is not None]
+    return Briefing(conflict, outcome, focal, sq, concepts, views, hyper, results, tippings)
+
+
+def _focal_tipping(conflict: Conflict, s: SweepResult, k: int, dm: str, focal: int, concepts: list[str],
+                   parameters: Mapping[str, float] | None) -> FocalTipping | None:
+    """Where along sweep ``s`` the focal state holds for ``dm``, and what differs between concepts."""
+    prefix = f"state {focal}: stable for {dm} ("
+    points = {t.what[len(prefix):-1]: t for t in s.tipping_points if t.what.startswith(prefix)}
+    if not points:
+        return None
+    strict = concepts[-1] if concepts[-1] in points else next(iter(points))
+    t = points[strict]
+    out = FocalTipping(dm, k, strict, float(t.value), t.after is False)
+    wider = [(c, p) for c, p in points.items() if c != strict and abs(p.value - t.value) > 1e-9]
+    if wider:
+        c, p = max(wider, key=lambda cp: abs(cp[1].value - t.value))
+        mid = (p.value + t.value) / 2
+        a = analyze(conflict, concepts=concepts, parameters={**dict(parameters or {}), s.parameter: mid},
+                    perspective=s.perspective)
+        v = a.verdict(focal, dm, c)
+        deterred = [x for x in v.sanctions if x.sanction is not None]
+        if v.stable and deterred:
+            out.wider, out.wider_value = c, float(p.value)
+            out.deterred = deterred[0].improvement + 1
+            out.sanction_path = [(a.dm_names[mv], st + 1) for mv, st in deterred[0].path]
+    return out
 
 
 def _view(name: str, description: str, analysis: Analysis, outcome: str, focal: int) -> PerspectiveView:

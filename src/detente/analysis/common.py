@@ -10,7 +10,7 @@ apply). A progress callback is called as ``progress(done, total)``.
 >>> resolve_state(compiled, "mutual_cooperation") + 1, dm_indices(compiled, ["bob", "alice"])
 (4, (0, 1))
 >>> state_list([1, 2, 3, 7, 9], limit=3)
-'1, 2, 3 ... (5 states)'
+'1, 2, 3, … (5 in all)'
 """
 
 from __future__ import annotations
@@ -37,18 +37,21 @@ Progress = Callable[[int, int], None]
 
 
 def state_list(states: Iterable[int], limit: int = 40) -> str:
-    """State numbers as text, at most ``limit`` of them: ``"1, 4, 7"``, ``"none"``, or
-    ``"1, 2, 3 ... (57 states)"``.
+    """State numbers (or any numbers) as text, at most ``limit`` of them: ``"1, 4, 7"``,
+    ``"none"``, or ``"1, 2, 3, … (57 in all)"``.
+
+    The one short-list helper of the package: analyses' summaries, the report and the command
+    line all list states with it.
 
     >>> state_list([]), state_list([4]), state_list(range(1, 6), limit=2)
-    ('none', '4', '1, 2 ... (5 states)')
+    ('none', '4', '1, 2, … (5 in all)')
     """
     items = [int(s) for s in states]
     if not items:
         return "none"
     if len(items) <= limit:
         return ", ".join(map(str, items))
-    return ", ".join(map(str, items[:limit])) + f" ... ({len(items)} states)"
+    return ", ".join(map(str, items[:limit])) + f", … ({len(items)} in all)"
 
 
 def as_compiled(obj: "Conflict | Compiled | Analysis", parameters: Mapping[str, float] | None = None,

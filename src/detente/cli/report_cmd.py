@@ -5,7 +5,8 @@ that reads offline: the model in option form, each decision maker's stability ta
 equilibria × concepts matrix, the named outcomes, the state-transition graph, the evolution from
 the status quo, the narratives, and the scenario's perspectives, hypergame and sweeps. A ``.md``
 report has the same content, with its drawings written as SVG files next to it
-(``report_graph.svg``, ...). See :mod:`detente.report.builder`.
+(``report_graph.svg``, ...). The analyses run first (:func:`detente.analysis.report_data.report_data`),
+then the report lays their results out (:mod:`detente.report.builder`).
 """
 
 from __future__ import annotations
@@ -41,7 +42,8 @@ def report(
 
     Example: detente report examples/ukraine-ceasefire.yaml -o report.html
     """
-    from ..report.builder import build_report, write_report
+    from ..analysis.report_data import report_data
+    from ..report.builder import build_report, graph_concept_for, write_report
 
     suffix = output.suffix.lower()
     if suffix not in (".html", ".htm", ".md", ".markdown"):
@@ -52,10 +54,12 @@ def report(
     concepts = check_concepts(concept)
     check_perspective(conflict, perspective)
     check_overrides(conflict, overrides)
-    with busy(f"building the report on {conflict.name or 'the conflict'}"):
+    with busy(f"building the report on {conflict.name or 'the conflict'}") as progress:
         try:
-            rep = build_report(conflict, concepts, overrides, perspective, status_quo=from_state,
-                               max_graph_nodes=max_nodes)
+            chosen = graph_concept_for(concepts)
+            data = report_data(conflict, status_quo=from_state, choice_concept=chosen, concepts=concepts,
+                               parameters=overrides, perspective=perspective, progress=progress)
+            rep = build_report(data, graph_concept=chosen, max_graph_nodes=max_nodes)
         except DetenteError as exc:
             if from_state is not None and exc.field == "status_quo":
                 raise DetenteError(exc.reason, field="--from") from None

@@ -8,7 +8,7 @@ from ..engine.stability import CONCEPT_LABELS
 from ..analysis.narrative import changed_options
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..analysis.briefing import Briefing, PerspectiveView
+    from ..analysis.briefing import Briefing, FocalTipping, PerspectiveView
 
 
 def _concepts(names: list[str]) -> str:
@@ -98,34 +98,19 @@ def briefing_text(b: "Briefing") -> str:
     return "\n".join(lines)
 
 
-def _sweep_sentence(b: "Briefing", s, dm: str) -> str:
-    """Where along the sweep the focal state holds for ``dm``, and what differs between concepts."""
-    prefix = f"state {b.focal_state}: stable for {dm} ("
-    points = {t.what[len(prefix):-1]: t for t in s.tipping_points if t.what.startswith(prefix)}
-    if not points:
-        return ""
+def _sweep_sentence(b: "Briefing", t: "FocalTipping") -> str:
+    """Where along a sweep the focal state holds for a DM, and what differs between concepts."""
+    s = b.sweeps[t.sweep]
     where = f" (perspective {s.perspective})" if s.perspective else ""
-    text = ""
-    strict = b.concepts[-1] if b.concepts[-1] in points else next(iter(points))
-    t = points[strict]
-    side = "below" if t.after is False else "above"
-    text += f" Along {s.parameter}{where}, it holds for {dm} under {CONCEPT_LABELS[strict]} {side} {t.value:.4g}."
-    wider = [(c, p) for c, p in points.items() if c != strict and abs(p.value - t.value) > 1e-9]
-    if wider:
-        c, p = max(wider, key=lambda cp: abs(cp[1].value - t.value))
-        mid = (p.value + t.value) / 2
-        from ..analysis.equilibria import analyze
-
-        a = analyze(b.conflict, concepts=b.concepts, parameters={s.parameter: mid}, perspective=s.perspective)
-        v = a.verdict(b.focal_state, dm, c)
-        deterred = [x for x in v.sanctions if x.sanction is not None]
-        if v.stable and deterred:
-            path = " → ".join(f"{a.dm_names[mv]} to {st + 1}" for mv, st in deterred[0].path)
-            why = (" exists but is not credible, because the sanctioner would not gain from it"
-                   if strict == "seq" else " is available")
-            text += (f" Between {min(p.value, t.value):.4g} and {max(p.value, t.value):.4g} only "
-                     f"{CONCEPT_LABELS[c]} deters its move to {deterred[0].improvement + 1}: the sanction "
-                     f"({path}){why} (it fails under {CONCEPT_LABELS[strict]}).")
+    side = "below" if t.holds_below else "above"
+    text = f" Along {s.parameter}{where}, it holds for {t.dm} under {CONCEPT_LABELS[t.concept]} {side} {t.value:.4g}."
+    if t.wider is not None and t.wider_value is not None:
+        path = " → ".join(f"{mover} to {state}" for mover, state in t.sanction_path)
+        why = (" exists but is not credible, because the sanctioner would not gain from it"
+               if t.concept == "seq" else " is available")
+        text += (f" Between {min(t.wider_value, t.value):.4g} and {max(t.wider_value, t.value):.4g} only "
+                 f"{CONCEPT_LABELS[t.wider]} deters its move to {t.deterred}: the sanction "
+                 f"({path}){why} (it fails under {CONCEPT_LABELS[t.concept]}).")
     return text
 
 
@@ -169,8 +154,9 @@ def _answer(b: "Briefing") -> list[str]:
                 f"party can sanction that move.")
         if holds:
             line += f" It is stable for {dm} in the perspective(s): {', '.join(holds)}."
-        for s in b.sweeps:
-            line += _sweep_sentence(b, s, dm)
+        for t in b.tippings:
+            if t.dm == dm:
+                line += _sweep_sentence(b, t)
         out.append(line)
     if not out:
         out.append(f"- '{b.outcome_name}' at state {b.focal_state} is not rejected outright by any party in "

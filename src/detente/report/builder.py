@@ -1,7 +1,9 @@
-"""Collect everything a report shows into one :class:`Report` (plain data plus drawn SVG).
+"""Lay out the results of :func:`~detente.analysis.report_data.report_data` as one :class:`Report`
+(plain data plus drawn SVG). Nothing here runs an analysis: the report takes results.
 
 The HTML and Markdown writers (:mod:`detente.report.html`, :mod:`detente.report.markdown`) only
-lay out what :func:`build_report` gathers, so both show the same content:
+lay out what :func:`build_report` gathers, through one document walk
+(:mod:`detente.report.document`), so both show the same content:
 
 - the model in option form (DMs, options, preferences, feasibility, named outcomes, parameters,
   the Y/N table of feasible states);
@@ -11,43 +13,51 @@ lay out what :func:`build_report` gathers, so both show the same content:
 - the equilibria × concepts matrix and the named outcomes with their verdicts;
 - the state-transition graph (filtered for big models) and the evolution from the status quo;
 - narratives for the status quo and the equilibria (:meth:`Analysis.explain`);
-- the scenario's perspectives, hypergame and sweeps, when it has them and the modules exist.
+- the scenario's perspectives, hypergame and sweeps, when the results hold them.
 
-Big models summarise instead of exploding: above ``summary_threshold`` states (default 5000)
-there is no graph, no tableau and no state table, only summary tables, and every list is capped.
+Big models summarise instead of exploding: above the data's ``summary_threshold`` states
+(default 5000) there is no graph, no tableau and no state table, only summary tables, and every
+list is capped.
 
 >>> import detente
->>> rep = build_report(detente.examples.prisoners_dilemma())
+>>> from detente.analysis.report_data import report_data
+>>> rep = build_report(report_data(detente.examples.prisoners_dilemma()))
 >>> rep.equilibria.counts["nash"], [row.state for row in rep.equilibria.rows]
 (1, [1, 4])
 >>> rep.tableaux[0].rows[0].state, rep.tableaux[0].rows[0].marks["nash"]   # alice's best state
 (3, 'r')
+
+``detente.build_report(conflict, ...)`` runs both steps in one call.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from .._version import __version__
+from ..analysis.common import state_list
+from ..analysis.report_data import SUMMARY_THRESHOLD, ReportData
 from ..engine.stability import CONCEPT_LABELS, normalize_concepts
-from ..errors import DetenteError, ModelError
+from ..errors import DetenteError
 from ..model import Conflict, Payoff, Prioritization, Ranking
 
-SUMMARY_THRESHOLD = 5000
-"""Above this many states a report shows only summary tables."""
+if TYPE_CHECKING:  # pragma: no cover
+    from ..analysis.answer import Answer
+    from ..analysis.equilibria import Analysis
+    from ..analysis.evolution import Evolution
+    from ..analysis.hypergame import HypergameAnalysis
+    from ..analysis.perspectives import PerspectiveComparison
+    from ..analysis.report_data import DeclaredSweep
+
 MAX_OPTION_TABLE = 128
 """The Y/N table of feasible states is shown up to this many states."""
 MAX_TABLEAU_STATES = 200
 """A tableau lists every state up to this many; beyond, only the states of interest."""
-COALITIONAL_BUDGET = 2048
-"""Evolution by coalitional improvements (each coalition's reach from every state reached) is traced
-when states × coalitions is at most this."""
 MAX_EQUILIBRIA_ROWS = 200
 MAX_NARRATIVES = 12
 MAX_LISTED = 40
@@ -237,31 +247,19 @@ class Report:
     hypergame: HypergameSection | None = None
     sweeps: list[SweepSection] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-    analysis: Any = field(default=None, repr=False)
-    answer: Any = None
+    analysis: "Analysis | None" = field(default=None, repr=False)
+    answer: "Answer | None" = None
 
     def dm_names(self) -> list[str]:
         return [d.name for d in self.model.dms]
 
 
 # -- helpers ------------------------------------------------------------------------------------
-def _optional(module: str) -> Any | None:
-    """Import ``detente.<module>`` if it exists (optional sections are skipped otherwise)."""
-    try:
-        return importlib.import_module(f"detente.{module}")
-    except ImportError:
-        return None
-
-
 def _ids(states: Iterable[int], limit: int = MAX_LISTED) -> str:
-    states = list(states)
-    if not states:
-        return "none"
-    text = ", ".join(map(str, states[:limit]))
-    return text + (f", … ({len(states)} in all)" if len(states) > limit else "")
+    return state_list(states, limit=limit)
 
 
-def _label(analysis: Any, s: int) -> str:
+def _label(analysis: "Analysis", s: int) -> str:
     return analysis.compiled.state_label(s - 1)
 
 
@@ -299,21 +297,8 @@ def describe_change(change: Mapping[str, Any]) -> str:
     return "; ".join(parts)
 
 
-def _resolve_state(analysis: Any, spec: Any, where: str) -> int:
-    """One 1-based state from a number, a named outcome or a condition."""
-    if isinstance(spec, str) and spec.strip().lstrip("-").isdigit():
-        spec = int(spec.strip())
-    idx = analysis.compiled.states_of(spec, where)
-    if idx.size == 0:
-        raise ModelError(f"{spec!r} names no feasible state", field=where)
-    if idx.size > 1:
-        raise ModelError(f"{spec!r} names {idx.size} states ({_ids((idx + 1).tolist(), 12)}); give exactly one",
-                         field=where)
-    return int(idx[0]) + 1
-
-
 # -- sections -----------------------------------------------------------------------------------
-def _model_section(conflict: Conflict, analysis: Any, overrides: Mapping[str, float], summary: bool) -> ModelSection:
+def _model_section(conflict: Conflict, analysis: "Analysis", overrides: Mapping[str, float], summary: bool) -> ModelSection:
     dms = []
     for dm in conflict.decision_makers:
         kind, lines = preference_text(dm.preference)
@@ -354,7 +339,7 @@ def _uis(game: Any, i: int, t: int) -> np.ndarray:
     return np.sort(q[game.levels[i][q] > game.levels[i][t]])
 
 
-def _tableaux(analysis: Any, states_of_interest: list[int], summary: bool) -> tuple[list[Tableau], str]:
+def _tableaux(analysis: "Analysis", states_of_interest: list[int], summary: bool) -> tuple[list[Tableau], str]:
     if summary:
         return [], (f"No stability tableaux: the model has {analysis.n_states} states (tableaux are drawn up "
                     f"to {SUMMARY_THRESHOLD}).")
@@ -389,7 +374,7 @@ def _tableaux(analysis: Any, states_of_interest: list[int], summary: bool) -> tu
     return out, note
 
 
-def _equilibria_matrix(analysis: Any) -> EquilibriaMatrix:
+def _equilibria_matrix(analysis: "Analysis") -> EquilibriaMatrix:
     eq = analysis.equilibria
     union = sorted({s for c in analysis.concepts for s in eq[c]})
     note = ""
@@ -403,7 +388,7 @@ def _equilibria_matrix(analysis: Any) -> EquilibriaMatrix:
     return EquilibriaMatrix(list(analysis.concepts), {c: len(eq[c]) for c in analysis.concepts}, rows, note)
 
 
-def _outcome_rows(conflict: Conflict, analysis: Any) -> list[OutcomeRow]:
+def _outcome_rows(conflict: Conflict, analysis: "Analysis") -> list[OutcomeRow]:
     rows = []
     for name, data in analysis.outcomes.items():
         spec = conflict.outcomes.get(name)
@@ -413,7 +398,7 @@ def _outcome_rows(conflict: Conflict, analysis: Any) -> list[OutcomeRow]:
     return rows
 
 
-def _findings(analysis: Any, outcomes: list[OutcomeRow], status_quo: int | None) -> list[str]:
+def _findings(analysis: "Analysis", outcomes: list[OutcomeRow], status_quo: int | None) -> list[str]:
     lines = []
     for c in analysis.concepts:
         eq = analysis.equilibria[c]
@@ -440,7 +425,7 @@ def _findings(analysis: Any, outcomes: list[OutcomeRow], status_quo: int | None)
     return lines
 
 
-def _narratives(analysis: Any, status_quo: int | None, summary: bool) -> list[Narrative]:
+def _narratives(analysis: "Analysis", status_quo: int | None, summary: bool) -> list[Narrative]:
     out = []
     if status_quo is not None:
         out.append(Narrative(status_quo, f"Status quo: state {status_quo}", analysis.explain(status_quo)))
@@ -463,27 +448,10 @@ def _narratives(analysis: Any, status_quo: int | None, summary: bool) -> list[Na
     return out
 
 
-def _evolution(analysis: Any, status_quo: int, concept: str, summary: bool,
-               notes: list[str]) -> EvolutionSection | None:
-    mod = _optional("analysis.evolution")
-    if mod is None or not hasattr(mod, "evolve"):
-        notes.append("Evolution from the status quo: not available in this version.")
-        return None
+def _evolution(ev: "Evolution", analysis: "Analysis", concept: str, note: str) -> EvolutionSection:
     from .graph_svg import evolution_graph, render_svg
 
-    n = len(analysis.dm_names)
-    n_coalitions = len(analysis.conflict.coalitions) or (2 ** n - n - 1)
-    if summary:
-        modes = ["improvements"]
-    elif analysis.n_states * n_coalitions > COALITIONAL_BUDGET:
-        modes = ["moves", "improvements"]
-    else:
-        modes = ["moves", "improvements", "coalitional"]
-    try:
-        ev = mod.evolve(analysis, status_quo=status_quo, modes=modes, concepts=analysis.concepts)
-    except DetenteError as exc:
-        notes.append(f"Evolution from the status quo could not be traced: {exc}")
-        return None
+    status_quo = ev.status_quo
     all_paths = ev.paths                            # computed properties: read them once
     reachable = ev.reachable_equilibria
     paths = {mode: {s: [str(st) for st in p] for s, p in all_paths[mode].items()} for mode in ev.modes}
@@ -507,31 +475,12 @@ def _evolution(analysis: Any, status_quo: int, concept: str, summary: bool,
             for k, o in enumerate(analysis.conflict.options):
                 rows.append((o.qualified_name, ["Y" if (int(space.codes[s - 1]) >> k) & 1 else "N" for s in states]))
             tables.append(EvolutionTable(target, states, movers, rows))
-    note = ""
-    if summary:
-        note = ("Only evolution by unilateral improvements is traced: the model is large "
-                f"({analysis.n_states} states).")
-    elif "coalitional" not in modes:
-        note = (f"Coalitional improvements are not traced here: {analysis.n_states} states × {n_coalitions} "
-                f"coalitions is more than {COALITIONAL_BUDGET}; `detente evolve` traces them on request.")
     return EvolutionSection(status_quo, list(ev.modes), reachable, {mo: len(ev.reached[mo]) for mo in ev.modes},
                             {mo: list(ev.stops[mo]) for mo in ev.modes}, paths, diagrams, diagram_notes, tables, note)
 
 
-def _perspectives(conflict: Conflict, concepts: list[str], overrides: Mapping[str, float], concept: str,
-                  notes: list[str]) -> PerspectivesSection | None:
-    if not conflict.perspectives:
-        return None
-    mod = _optional("analysis.perspectives")
-    if mod is None:
-        notes.append("Perspectives: not available in this version.")
-        return None
-    try:
-        cmp = mod.analyze_perspectives(conflict, concepts=concepts, parameters=dict(overrides) or None)
-        diffs = cmp.difference_lines()
-    except DetenteError as exc:
-        notes.append(f"Perspectives could not be analysed: {exc}")
-        return None
+def _perspectives(cmp: "PerspectiveComparison", concept: str) -> PerspectivesSection:
+    diffs = cmp.difference_lines()
     changes = {v: describe_change(cmp.changes.get(v, {})) for v in cmp.names}
     outcomes = {v: {o: [c for c in cmp.concepts if d["equilibrium"][c]] for o, d in a.outcomes.items()}
                 for v, a in cmp.analyses.items()}
@@ -543,22 +492,9 @@ def _perspectives(conflict: Conflict, concepts: list[str], overrides: Mapping[st
     return PerspectivesSection(cmp.names, dict(cmp.descriptions), changes, cmp.equilibria_by_view(), outcomes, diffs, chart)
 
 
-def _hypergame(conflict: Conflict, concepts: list[str], overrides: Mapping[str, float], concept: str,
-               notes: list[str]) -> HypergameSection | None:
-    if not conflict.perceptions:
-        return None
-    mod = _optional("analysis.hypergame")
-    if mod is None:
-        notes.append("Hypergame: not available in this version.")
-        return None
-    try:
-        h = mod.analyze_hypergame(conflict, concept_for_choice=concept, concepts=concepts,
-                                  parameters=dict(overrides) or None)
-        data = h.to_dict()
-        summary = h.summary().splitlines()
-    except DetenteError as exc:
-        notes.append(f"The hypergame could not be analysed: {exc}")
-        return None
+def _hypergame(h: "HypergameAnalysis") -> HypergameSection:
+    data = h.to_dict()
+    summary = h.summary().splitlines()
     perceived = []
     for dm, p in data["perceived"].items():
         perceived.append({"dm": dm, "perceives_truth": p["perceives_truth"], "description": p.get("description", ""),
@@ -569,87 +505,83 @@ def _hypergame(conflict: Conflict, concepts: list[str], overrides: Mapping[str, 
     return HypergameSection(h.concept, summary, perceived, outcomes)
 
 
-def _sweeps(conflict: Conflict, concepts: list[str], overrides: Mapping[str, float], summary: bool,
-            notes: list[str]) -> list[SweepSection]:
-    specs = list(getattr(conflict, "sweeps", []) or [])
-    if not specs:
-        return []
-    if summary:
-        notes.append(f"The scenario's {len(specs)} sweep(s) are not run for a model this large; "
-                     "use `detente sweep`.")
-        return []
-    mod = _optional("analysis.sweep")
-    if mod is None:
-        notes.append("Sweeps: not available in this version.")
-        return []
+def _sweeps(sweeps: "list[DeclaredSweep]") -> list[SweepSection]:
     from .plots import sweep_svg
 
-    out: list[Any] = []
-    for sp in specs:
-        fixed = {k: v for k, v in overrides.items() if k != sp.parameter}
-        try:
-            res = mod.sweep(conflict, parameter=sp.parameter, lo=sp.lo, hi=sp.hi, steps=sp.steps, precision=sp.precision,
-                            concepts=concepts, perspective=sp.perspective, parameters=fixed or None)
-        except DetenteError as exc:
-            notes.append(f"Sweep of {sp.parameter} could not be run: {exc}")
-            continue
-        points = [t.describe() for t in res.tipping_points]
-        out.append(SweepSection(sp.parameter, sp.lo, sp.hi, sp.steps, sp.perspective, points,
-                                sweep_svg(res, id_prefix=f"sweep-{len(out)}")))
+    out: list[SweepSection] = []
+    for k, sw in enumerate(sweeps):
+        sp, res = sw.spec, sw.result
+        out.append(SweepSection(sp.parameter, sp.lo, sp.hi, sp.steps, sp.perspective,
+                                [t.describe() for t in res.tipping_points], sweep_svg(res, id_prefix=f"sweep-{k}")))
     return out
 
 
 # -- the builder -------------------------------------------------------------------------------
-def build_report(conflict: Conflict, concepts: Iterable[str] = ("nash", "gmr", "smr", "seq"),
-                 parameters: Mapping[str, float] | None = None, perspective: str | None = None,
-                 status_quo: Any = None, graph_concept: str | None = None, max_graph_nodes: int = 60,
-                 summary_threshold: int = SUMMARY_THRESHOLD, include: Iterable[str] | None = None) -> Report:
-    """Analyse ``conflict`` and gather every section of the report.
+def graph_concept_for(concepts: Iterable[str], graph_concept: str | None = None) -> str:
+    """The concept whose equilibria the graph marks: ``graph_concept`` (which must be among
+    ``concepts``), else SEQ if analysed, else the first concept.
 
-    ``parameters`` override the scenario's values, ``perspective`` analyses it as that perspective
-    sees it, ``status_quo`` (a state number, named outcome or condition naming one state) replaces
-    the scenario's status quo for the evolution, ``graph_concept`` picks the equilibria marked in
-    the graph (default SEQ if analysed, else the first concept). ``include`` limits the optional
-    sections to some of "answer", "evolution", "perspectives", "hypergame", "sweeps" (default: all).
+    >>> graph_concept_for(["nash", "gmr"]), graph_concept_for(["nash", "seq"], "r")
+    ('nash', 'nash')
     """
-    from ..analysis.equilibria import analyze
+    names = normalize_concepts(concepts)
+    if graph_concept is None:
+        return "seq" if "seq" in names else names[0]
+    chosen = normalize_concepts([graph_concept])[0]
+    if chosen not in names:
+        raise DetenteError(f"the graph's concept {CONCEPT_LABELS[chosen]} is not among those analysed",
+                           field="graph_concept")
+    return chosen
+
+
+def build_report(data: ReportData, *, graph_concept: str | None = None, max_graph_nodes: int = 60) -> Report:
+    """Gather every section of the report from finished results.
+
+    Parameters
+    ----------
+    data : ReportData
+        The results, from :func:`~detente.analysis.report_data.report_data`.
+    graph_concept : str or None
+        The concept whose equilibria the graph marks (default SEQ if analysed, else the first
+        concept); it must be among those analysed.
+    max_graph_nodes : int
+        The most states drawn in the state-transition graph (bigger models are filtered).
+
+    Returns
+    -------
+    Report
+        Plain data and drawn SVG, for :func:`write_report` or the renderers.
+
+    Examples
+    --------
+    >>> import detente
+    >>> from detente.analysis.report_data import report_data
+    >>> rep = build_report(report_data(detente.examples.chicken(), include=[]), graph_concept="nash")
+    >>> rep.graph_concept, rep.graph.n_nodes, rep.evolution is None
+    ('nash', 4, True)
+    """
     from .graph_svg import render_svg, select_states, transition_graph
 
-    concepts = normalize_concepts(concepts)
-    overrides = dict(parameters or {})
-    analysis = analyze(conflict, concepts=concepts, parameters=overrides, perspective=perspective)
-    if graph_concept is None:
-        graph_concept = "seq" if "seq" in concepts else concepts[0]
-    else:
-        graph_concept = normalize_concepts([graph_concept])[0]
-        if graph_concept not in concepts:
-            raise DetenteError(f"the graph's concept {CONCEPT_LABELS[graph_concept]} is not among those analysed",
-                               field="graph_concept")
-    include_set = set(include) if include is not None else {"answer", "evolution", "perspectives", "hypergame",
-                                                            "sweeps"}
+    analysis = data.analysis
+    conflict = data.conflict
+    concepts = list(analysis.concepts)
+    graph_concept = graph_concept_for(concepts, graph_concept)
     m = analysis.n_states
-    summary = m > summary_threshold
+    summary = data.summary_mode
+    sq = data.status_quo
     notes: list[str] = []
-    # status quo
-    sq: int | None = None
-    sq_note = ""
-    if status_quo is not None:
-        sq = _resolve_state(analysis, status_quo, "status_quo")
-    elif conflict.status_quo not in (None, "", []):
-        try:
-            sq = _resolve_state(analysis, conflict.status_quo, "status_quo")
-        except DetenteError as exc:
-            sq_note = f"The scenario's status quo does not name one state: {exc.reason}"
-    else:
-        sq_note = "The scenario names no status quo (give one with --from STATE)."
-    model = _model_section(conflict, analysis, overrides, summary)
+    if summary:
+        notes.append(f"Summary mode: the model has {m} states (more than {data.summary_threshold}), so the report "
+                     "shows summary tables only: no graph, no tableaux, no table of states.")
+    notes += data.notes
+    model = _model_section(conflict, analysis, data.parameters, summary)
     matrix = _equilibria_matrix(analysis)
     outcomes = _outcome_rows(conflict, analysis)
     # graph
     graph = None
     if summary:
         graph_note = (f"No state-transition graph: the model has {m} states; the graph is drawn up to "
-                      f"{summary_threshold} states (filtered to {max_graph_nodes}).")
+                      f"{data.summary_threshold} states (filtered to {max_graph_nodes}).")
         interest: list[int] = []
     else:
         spec = transition_graph(analysis, graph_concept, sq, max_graph_nodes, id_prefix="tg")
@@ -662,37 +594,30 @@ def build_report(conflict: Conflict, concepts: Iterable[str] = ("nash", "gmr", "
     narratives = _narratives(analysis, sq, summary)
     report = Report(
         title=conflict.name or "Conflict", description=(conflict.description or "").strip(),
-        source=str(conflict.source), version=__version__, perspective=perspective, concepts=list(concepts),
-        graph_concept=graph_concept, n_states=m, summary_mode=summary, status_quo=sq, status_quo_note=sq_note,
-        findings=_findings(analysis, outcomes, sq), model=model, tableaux=tableaux, tableau_note=tableau_note,
-        equilibria=matrix, outcomes=outcomes, graph=graph, graph_note=graph_note, narratives=narratives,
-        notes=notes, analysis=analysis)
-    if summary:
-        notes.append(f"Summary mode: the model has {m} states (more than {summary_threshold}), so the report "
-                     "shows summary tables only: no graph, no tableaux, no table of states.")
-    if sq is not None and "evolution" in include_set:
-        report.evolution = _evolution(analysis, sq, graph_concept, summary, notes)
-    base = conflict
-    if "perspectives" in include_set:
-        report.perspectives = _perspectives(base, concepts, overrides, graph_concept, notes)
-    if "hypergame" in include_set:
-        hyper_base = conflict.with_perspective(perspective) if perspective else conflict
-        report.hypergame = _hypergame(hyper_base, concepts, overrides, graph_concept, notes)
-    if "sweeps" in include_set:
-        report.sweeps = _sweeps(conflict, concepts, overrides, summary, notes)
-    if "answer" in include_set and perspective is None and conflict.outcomes:
-        from ..analysis.answer import answer
-
-        try:
-            report.answer = answer(conflict, parameters=overrides)
-        except DetenteError as exc:
-            notes.append(f"No one-page answer: {exc.reason}")
+        source=str(conflict.source), version=__version__, perspective=data.perspective, concepts=concepts,
+        graph_concept=graph_concept, n_states=m, summary_mode=summary, status_quo=sq,
+        status_quo_note=data.status_quo_note, findings=_findings(analysis, outcomes, sq), model=model,
+        tableaux=tableaux, tableau_note=tableau_note, equilibria=matrix, outcomes=outcomes, graph=graph,
+        graph_note=graph_note, narratives=narratives, notes=notes, analysis=analysis, answer=data.answer)
+    if data.evolution is not None:
+        report.evolution = _evolution(data.evolution, analysis, graph_concept, data.evolution_note)
+    if data.perspectives is not None:
+        report.perspectives = _perspectives(data.perspectives, graph_concept)
+    if data.hypergame is not None:
+        report.hypergame = _hypergame(data.hypergame)
+    report.sweeps = _sweeps(data.sweeps)
     return report
 
 
 def write_report(report: Report, path: str | Path) -> list[Path]:
     """Write ``report`` as HTML (``.html``/``.htm``) or Markdown (``.md``, with its SVG files
-    next to it); returns the paths written."""
+    next to it); returns the paths written.
+
+    >>> import detente, pathlib, tempfile
+    >>> rep = detente.build_report(detente.examples.chicken(), include=[])
+    >>> [p.name for p in write_report(rep, pathlib.Path(tempfile.mkdtemp()) / "chicken.md")]
+    ['chicken.md', 'chicken_graph.svg']
+    """
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix in (".html", ".htm"):
@@ -725,6 +650,7 @@ def _write(path: Path, text: str) -> None:
         raise DetenteError(f"cannot write the report: {exc.strerror or exc}", source=str(path)) from None
 
 
-__all__ = ["Report", "build_report", "write_report", "preference_text", "SUMMARY_THRESHOLD", "ModelSection",
+__all__ = ["Report", "build_report", "graph_concept_for", "write_report", "preference_text", "SUMMARY_THRESHOLD",
+           "ModelSection",
            "Tableau", "TableauRow", "EquilibriaMatrix", "EquilibriumRow", "OutcomeRow", "Narrative", "GraphSection",
            "EvolutionSection", "EvolutionTable", "PerspectivesSection", "HypergameSection", "SweepSection"]

@@ -4,8 +4,7 @@ The page reads offline and prints well. It lays out a :class:`~detente.report.bu
 section by section (see :mod:`detente.report.builder` for what each section holds).
 
 >>> import detente
->>> from detente.report.builder import build_report
->>> page = render_html(build_report(detente.examples.chicken()))
+>>> page = render_html(detente.build_report(detente.examples.chicken()))
 >>> page.startswith("<!DOCTYPE html>") and "<script" not in page and 'class="node' in page
 True
 """
@@ -172,6 +171,7 @@ def _answer(r: Report) -> str:
     from .map_plot import map_svg
 
     a = r.answer
+    assert a is not None
     text = answer_text(a)
     md = MarkdownIt("commonmark", {"html": False})
     body = md.render(text.split("\n", 1)[1] if text.startswith("## ") else text)

@@ -8,8 +8,7 @@ user-written text is made inert the way the HTML report escapes it
 (:func:`~detente.report.safe_markdown.safe_markdown`).
 
 >>> import detente
->>> from detente.report.builder import build_report
->>> text, files = render_markdown(build_report(detente.examples.chicken()), stem="report")
+>>> text, files = render_markdown(detente.build_report(detente.examples.chicken()), stem="report")
 >>> "![State-transition graph](report_graph.svg)" in text, sorted(files)
 (True, ['report_graph.svg'])
 """
@@ -77,9 +76,9 @@ def render_markdown(report: Report, stem: str = "report") -> tuple[str, dict[str
         from .map_plot import map_svg
 
         pictures = {}
-        for k, m in enumerate(r.answer.maps):
+        for k, lever_map in enumerate(r.answer.maps):
             name = f"{stem}-map-{k + 1}.svg"
-            files[name] = map_svg(m)
+            files[name] = map_svg(lever_map)
             pictures[k] = name
         out += [answer_text(r.answer, pictures), ""]
 

@@ -20,7 +20,8 @@ def warm() -> None:
             pass
     for mod in ("detente.analysis.sweep", "detente.analysis.evolution", "detente.analysis.coalitions",
                 "detente.analysis.inverse", "detente.analysis.hypergame", "detente.analysis.perspectives",
-                "detente.report.builder", "detente.report.html", "detente.report.sweep_plot"):
+                "detente.analysis.report_data", "detente.report.builder", "detente.report.html",
+                "detente.report.sweep_plot"):
         try:
             __import__(mod)
         except Exception:  # pragma: no cover

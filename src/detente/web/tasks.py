@@ -249,12 +249,13 @@ def task_brief(req: dict[str, Any], progress: Progress) -> dict[str, Any]:
 
 def task_report(req: dict[str, Any], progress: Progress) -> dict[str, Any]:
     """The self-contained HTML report (as text, for download)."""
+    from detente.analysis.report_data import report_data
     from detente.report.builder import build_report
     from detente.report.html import render_html
 
-    report = build_report(conflict_of(req), concepts=req.get("concepts") or ["nash", "gmr", "smr", "seq"],
-                          parameters=req.get("parameters") or {}, perspective=req.get("perspective"))
-    return {"html": render_html(report)}
+    data = report_data(conflict_of(req), concepts=req.get("concepts") or ["nash", "gmr", "smr", "seq"],
+                       parameters=req.get("parameters") or {}, perspective=req.get("perspective"), progress=progress)
+    return {"html": render_html(build_report(data))}
 
 
 def task_convert(req: dict[str, Any], progress: Progress) -> dict[str, Any]:
