@@ -393,7 +393,7 @@ SWEEP_CASES = {
     "nan-precision": (["--param", "t=0:1:3", "--precision", "nan"], "option '--precision'", "positive"),
     "inf-precision": (["--param", "t=0:1:3", "--precision", "inf"], "option '--precision'", "positive"),
     "state-out-of-range": (["--param", "t=0:1:3", "--state", "99"], "state", "state 99 does not exist"),
-    "bad-format": (["--param", "t=0:1:3", "--format", "xml"], "option '--format'", "unknown format"),
+    "bad-format": (["--param", "t=0:1:3", "--format", "xml"], "Invalid value for '--format'", "'xml'"),
 }
 
 
@@ -414,7 +414,7 @@ MONTECARLO_CASES = {
     "negative-samples": (["--param", "t=uniform:0:1", "-n", "-1"], "option '--samples'", "between 1 and"),
     "huge-samples": (["--param", "t=uniform:0:1", "-n", "100000000000"], "option '--samples'", "between 1 and"),
     "negative-seed": (["--param", "t=uniform:0:1", "--seed", "-1"], "option '--seed'", ">= 0"),
-    "bad-format": (["--param", "t=uniform:0:1", "--format", "xml"], "option '--format'", "unknown format"),
+    "bad-format": (["--param", "t=uniform:0:1", "--format", "xml"], "Invalid value for '--format'", "'xml'"),
     "bad-scheduler": (["--param", "t=uniform:0:1", "--scheduler", "nope"], "scheduler", "unknown scheduler"),
 }
 

@@ -233,7 +233,11 @@ def _ranks(x: np.ndarray) -> np.ndarray:
     return ranks
 
 
-def monte_carlo(conflict: Conflict, *, distributions: Mapping[str, Distribution], n: int = 1000,
+DEFAULT_SAMPLES = 1000
+"""Draws :func:`monte_carlo` takes unless told (``n``); ``detente montecarlo --samples`` uses it too."""
+
+
+def monte_carlo(conflict: Conflict, *, distributions: Mapping[str, Distribution], n: int = DEFAULT_SAMPLES,
                 seed: int = 0, focus_states: Iterable[int] = (), scheduler: str = "local", client: Any = None,
                 npartitions: int | None = None, chunk_size: int | None = None,
                 concepts: Iterable[str] = DEFAULT_CONCEPTS, parameters: Mapping[str, float] | None = None,

@@ -18,7 +18,7 @@ from rich.text import Text
 
 from ..engine.stability import CONCEPT_LABELS
 from . import app, common
-from .common import (Concepts, OutputFormat, Overrides, PerspectiveName,
+from .common import (Concepts, OutputFormat, Overrides, PerspectiveName, ReportFormatOption,
                      ScenarioFile, busy, console, echo, load_conflict, merge_extensions, note, parse_overrides,
                      print_json, print_wide, run_analysis, short_list, status_quo_states)
 
@@ -43,8 +43,7 @@ def analyze(
     concept: Concepts = None,
     set_: Overrides = None,
     perspective: PerspectiveName = None,
-    fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output: table, json or markdown.",
-                                              case_sensitive=False)] = OutputFormat.table,
+    fmt: ReportFormatOption = OutputFormat.table,
     all_states: Annotated[Optional[bool], typer.Option(
         "--all-states/--equilibria-only",
         help=f"List every state, or only equilibria, named-outcome and status-quo states. "

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from . import app
-from .common import (Concepts, Overrides, ScenarioFile, busy, check_concepts, check_overrides, console,
+from .common import (Concepts, FormatOption, Overrides, ScenarioFile, TextFormat, busy, check_concepts, check_overrides, console,
                      load_conflict, parse_overrides, print_json)
 
 
@@ -20,7 +20,7 @@ def brief(
     concept: Concepts = None,
     set_: Overrides = None,
     no_sweeps: Annotated[bool, typer.Option("--no-sweeps", help="Skip the scenario's declared sweeps.")] = False,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="Output: text or json.")] = "text",
+    fmt: FormatOption = TextFormat.text,
     pictures: Annotated[Optional[Path], typer.Option(
         "--pictures", help="Write the scenario's maps as PNG files into this folder (and show them).")] = None,
     no_answer: Annotated[bool, typer.Option("--no-answer", help="Skip the one-page answer (levers, maps).")] = False,
@@ -34,8 +34,6 @@ def brief(
     from ..errors import DetenteError
     from ..report.briefing import briefing_text
 
-    if fmt not in ("text", "json"):
-        raise DetenteError(f"unknown format '{fmt}' (text or json)", field="--format")
     overrides = parse_overrides(set_)
     conflict = load_conflict(file)
     check_overrides(conflict, overrides)
@@ -50,7 +48,7 @@ def brief(
                 a = answer(conflict, outcome=b.outcome_name, parameters=overrides, progress=progress)
             except DetenteError as exc:
                 raise exc.located(source=str(file)) from None
-    if fmt == "json":
+    if fmt is TextFormat.json:
         data = b.to_dict()
         if a is not None:
             data["answer"] = a.to_dict()

@@ -14,7 +14,7 @@ from rich.text import Text
 
 from ..errors import DetenteError
 from . import app
-from .common import (Concepts, Overrides, PerspectiveName, ScenarioFile, TextFormat, busy, check_concepts, console,
+from .common import (Concepts, Overrides, PerspectiveName, ScenarioFile, FormatOption, TextFormat, busy, check_concepts, console,
                      load_conflict, parse_groups, parse_overrides, print_json, run_analysis, short_list)
 
 
@@ -31,8 +31,7 @@ def coalitions(
     concept: Concepts = None,
     set_: Overrides = None,
     perspective: PerspectiveName = None,
-    fmt: Annotated[TextFormat, typer.Option("--format", "-f", help="Output: text or json.",
-                                            case_sensitive=False)] = TextFormat.text,
+    fmt: FormatOption = TextFormat.text,
 ) -> None:
     """Coalition stability: which groups of DMs can break which equilibria by moving jointly.
 

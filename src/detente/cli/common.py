@@ -319,7 +319,7 @@ def run_analysis(conflict: "Conflict", concepts: Sequence[str] | None, overrides
 
 
 class OutputFormat(str, Enum):
-    """``--format`` of report commands."""
+    """``--format`` of ``detente analyze``: a table, JSON or Markdown (see :data:`ReportFormatOption`)."""
 
     table = "table"
     json = "json"
@@ -327,19 +327,24 @@ class OutputFormat(str, Enum):
 
 
 class TextFormat(str, Enum):
-    """``--format`` of commands that print prose."""
+    """``--format`` of every other command: text or JSON (see :data:`FormatOption`)."""
 
     text = "text"
     json = "json"
 
 
 CONCEPT_HELP = "Solution concept (nash, gmr, smr, seq, sim, seqsim); repeat for several. Default: nash gmr smr seq."
+ONE_CONCEPT_HELP = "Solution concept (nash, gmr, smr, seq, sim, seqsim)."
 SET_HELP = "Override a parameter: NAME=VALUE (a number); repeat for several."
 PERSPECTIVE_HELP = "Analyse the conflict as this named perspective of the scenario sees it."
+PROGRESS_HELP = "Show a progress bar on stderr (default: only when stderr is a terminal)."
 
 Concepts = Annotated[Optional[list[str]], typer.Option("--concept", "-c", help=CONCEPT_HELP, metavar="CONCEPT",
                                                      show_default=False)]
 """``--concept/-c``, repeatable; pass the value to :func:`check_concepts` or :func:`run_analysis`."""
+OneConcept = Annotated[str, typer.Option("--concept", "-c", help=ONE_CONCEPT_HELP, metavar="CONCEPT")]
+"""``--concept/-c`` of commands that answer for one concept (``inverse``, ``levers``, ``map``, ``terms``);
+pass the value to :func:`one_concept`."""
 Overrides = Annotated[Optional[list[str]], typer.Option("--set", "-s", help=SET_HELP, metavar="NAME=VALUE",
                                                       show_default=False)]
 """``--set/-s NAME=VALUE``, repeatable; pass the value to :func:`parse_overrides`."""
@@ -349,6 +354,24 @@ PerspectiveName = Annotated[Optional[str], typer.Option("--perspective", "-p", h
 ScenarioFile = Annotated[Path, typer.Argument(help="Scenario file: .yaml, .yml, .json or GMCR+ .gmcr.",
                                               metavar="FILE", show_default=False)]
 """The scenario file argument (existence is checked by :func:`load_conflict`, with a clear error)."""
+FormatOption = Annotated[TextFormat, typer.Option("--format", "-f", help="Output: text or json.",
+                                                  case_sensitive=False)]
+"""``--format/-f text|json``: the one ``--format`` of every command but ``analyze`` (default ``TextFormat.text``)."""
+ReportFormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output: table, json or markdown.",
+                                                          case_sensitive=False)]
+"""``--format/-f table|json|markdown`` of ``detente analyze`` (default ``OutputFormat.table``)."""
+ProgressOption = Annotated[Optional[bool], typer.Option("--progress/--no-progress", help=PROGRESS_HELP,
+                                                        show_default=False)]
+"""``--progress/--no-progress``: pass the value to :func:`progress_bar` (None: on a terminal only)."""
+
+
+def one_concept(text: str) -> str:
+    """The normalised concept of a one-concept ``--concept`` option.
+
+    >>> one_concept("SEQ")
+    'seq'
+    """
+    return check_concepts([text])[0]
 
 
 # -- output ---------------------------------------------------------------------------------------
@@ -683,7 +706,7 @@ def _limit(states: list[int], what: str) -> list[int]:
 __all__ = ["ANALYZE_EXTENSIONS", "ANALYZE_RENDERERS", "console", "err_console", "echo", "note", "busy",
            "handle_errors", "format_error", "print_error", "load_conflict", "parse_overrides",
            "check_overrides", "check_perspective", "check_concepts", "run_analysis", "OutputFormat",
-           "TextFormat", "to_jsonable", "print_json", "merge_extensions", "EXIT_USER_ERROR",
+           "TextFormat", "FormatOption", "ReportFormatOption", "ProgressOption", "OneConcept", "one_concept", "to_jsonable", "print_json", "merge_extensions", "EXIT_USER_ERROR",
            "EXIT_INTERNAL_ERROR", "print_wide", "status_quo_states", "short_list", "Concepts", "Overrides",
            "PerspectiveName", "ScenarioFile", "MAX_EXPLAINED", "progress_bar", "parse_groups", "one_state",
            "resolve_states"]

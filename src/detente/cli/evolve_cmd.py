@@ -13,7 +13,7 @@ from rich.text import Text
 
 from ..errors import DetenteError
 from . import app
-from .common import (Concepts, Overrides, PerspectiveName, ScenarioFile, TextFormat, busy, console, load_conflict,
+from .common import (Concepts, Overrides, PerspectiveName, ScenarioFile, FormatOption, TextFormat, busy, console, load_conflict,
                      one_state, parse_groups, parse_overrides, print_json, run_analysis)
 
 MODE_NAMES = ("moves", "improvements", "coalitional")
@@ -35,8 +35,7 @@ def evolve(
     concept: Concepts = None,
     set_: Overrides = None,
     perspective: PerspectiveName = None,
-    fmt: Annotated[TextFormat, typer.Option("--format", "-f", help="Output: text or json.",
-                                            case_sensitive=False)] = TextFormat.text,
+    fmt: FormatOption = TextFormat.text,
 ) -> None:
     """Which equilibria can the conflict reach from the status quo, and by which moves?
 

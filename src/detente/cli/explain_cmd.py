@@ -14,7 +14,7 @@ from rich.rule import Rule
 from rich.text import Text
 
 from . import app
-from .common import (Concepts, Overrides, PerspectiveName, ScenarioFile, TextFormat, busy, console, load_conflict,
+from .common import (Concepts, Overrides, PerspectiveName, ScenarioFile, FormatOption, TextFormat, busy, console, load_conflict,
                      parse_overrides, print_json, resolve_states, run_analysis)
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -29,8 +29,7 @@ def explain(
     concept: Concepts = None,
     set_: Overrides = None,
     perspective: PerspectiveName = None,
-    fmt: Annotated[TextFormat, typer.Option("--format", "-f", help="Output: text or json.",
-                                            case_sensitive=False)] = TextFormat.text,
+    fmt: FormatOption = TextFormat.text,
 ) -> None:
     """Explain a state's stability: each DM's improvements and the sanctions that deter them.
 

@@ -13,7 +13,7 @@ from rich.text import Text
 
 from ..errors import DetenteError
 from . import app
-from .common import (Overrides, PerspectiveName, ScenarioFile, TextFormat, busy, console, load_conflict,
+from .common import (OneConcept, Overrides, PerspectiveName, ScenarioFile, FormatOption, TextFormat, busy, console, load_conflict,
                      parse_overrides, print_json, resolve_states, run_analysis)
 
 
@@ -23,15 +23,13 @@ def inverse(
     state: Annotated[str, typer.Argument(
         help="The desired state: a number, a Y/N pattern, a named outcome (its cheapest state is used), "
              "a state name or a condition.", metavar="STATE", show_default=False)],
-    concept: Annotated[str, typer.Option("--concept", "-c", help="nash, gmr, smr or seq.",
-                                         metavar="CONCEPT")] = "gmr",
+    concept: OneConcept = "gmr",
     dm: Annotated[Optional[list[str]], typer.Option(
         "--dm", help="Only this DM may change its preferences; repeat for several (default: all).",
         metavar="NAME", show_default=False)] = None,
     set_: Overrides = None,
     perspective: PerspectiveName = None,
-    fmt: Annotated[TextFormat, typer.Option("--format", "-f", help="Output: text or json.",
-                                            case_sensitive=False)] = TextFormat.text,
+    fmt: FormatOption = TextFormat.text,
 ) -> None:
     """Which preference changes make STATE an equilibrium? Conditions and a smallest change.
 

@@ -12,19 +12,14 @@ from rich.table import Table
 
 from ..errors import DetenteError
 from . import app
-from .common import (Overrides, PerspectiveName, ScenarioFile, TextFormat, busy, check_concepts, check_overrides,
+from .common import (FormatOption, OneConcept, Overrides, PerspectiveName, ScenarioFile, TextFormat, busy, check_overrides,
+                     one_concept,
                      check_perspective, console, load_conflict, parse_overrides, print_json, print_wide)
 
 OutcomeName = Annotated[Optional[str], typer.Option("--outcome", help="The named outcome the verdict is about.")]
 StateNumber = Annotated[Optional[int], typer.Option("--state", help="Or: the state number the verdict is about.")]
-OneConcept = Annotated[str, typer.Option("--concept", "-c", help="Solution concept (nash, gmr, smr, seq, sim, seqsim).")]
-Format = Annotated[TextFormat, typer.Option("--format", "-f", help="Output: text or json.")]
 Precision = Annotated[Optional[float], typer.Option(
     "--precision", help="Locate each threshold to within this (default: each range × 1e-9).")]
-
-
-def _concept(text: str) -> str:
-    return check_concepts([text])[0]
 
 
 def _precision(value: float | None) -> float | None:
@@ -44,7 +39,7 @@ def levers(
     perspective: PerspectiveName = None,
     set_: Overrides = None,
     precision: Precision = None,
-    fmt: Format = TextFormat.text,
+    fmt: FormatOption = TextFormat.text,
 ) -> None:
     """Every parameter with a range, varied alone: the values where the verdict changes.
 
@@ -58,7 +53,7 @@ def levers(
     check_perspective(conflict, perspective)
     with busy("finding levers") as progress:
         try:
-            result = run_levers(conflict, outcome=outcome, state=state, dm=dm, concept=_concept(concept),
+            result = run_levers(conflict, outcome=outcome, state=state, dm=dm, concept=one_concept(concept),
                                 perspective=perspective, parameters=overrides, precision=_precision(precision),
                                 progress=progress)
         except DetenteError as exc:
@@ -105,7 +100,7 @@ def map_(
     set_: Overrides = None,
     output: Annotated[Optional[Path], typer.Option(
         "--output", "-o", help="Write the picture to this .png or .svg file.")] = None,
-    fmt: Format = TextFormat.text,
+    fmt: FormatOption = TextFormat.text,
 ) -> None:
     """The verdict over a 2-D grid of two parameters, with the boundary drawn.
 
@@ -125,7 +120,7 @@ def map_(
     with busy("mapping") as progress:
         try:
             result = lever_map(conflict, x=xa, y=ya, outcome=outcome, state=state, dm=dm or None,
-                               concept=_concept(concept), perspective=perspective, parameters=overrides,
+                               concept=one_concept(concept), perspective=perspective, parameters=overrides,
                                progress=progress)
         except DetenteError as exc:
             raise exc.located(source=str(file)) from None
@@ -176,7 +171,7 @@ def terms(
     lo: Annotated[Optional[float], typer.Option("--lo", help="Search from (default: the parameter's range).")] = None,
     hi: Annotated[Optional[float], typer.Option("--hi", help="Search to (default: the parameter's range).")] = None,
     precision: Precision = None,
-    fmt: Format = TextFormat.text,
+    fmt: FormatOption = TextFormat.text,
 ) -> None:
     """Terms every party accepts: the values of a terms parameter at which each DM is stable at the deal.
 
@@ -192,7 +187,7 @@ def terms(
     with busy("solving for terms"):
         try:
             result = deal_terms(conflict, parameter=parameter, outcome=outcome, dms=dm or None,
-                                concept=_concept(concept), perspective=perspective, parameters=overrides,
+                                concept=one_concept(concept), perspective=perspective, parameters=overrides,
                                 lo=lo, hi=hi, precision=_precision(precision))
         except DetenteError as exc:
             raise exc.located(source=str(file)) from None

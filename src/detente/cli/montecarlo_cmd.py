@@ -8,9 +8,10 @@ from typing import Annotated, Optional
 import typer
 from rich.markup import escape
 
+from ..analysis.montecarlo import DEFAULT_SAMPLES
 from ..errors import DetenteError
 from . import app
-from .common import (Concepts, Overrides, PerspectiveName, ScenarioFile, check_concepts, check_overrides,
+from .common import (Concepts, FormatOption, Overrides, PerspectiveName, ProgressOption, ScenarioFile, TextFormat, check_concepts, check_overrides,
                      check_perspective, console, load_conflict, parse_overrides, print_json, progress_bar)
 
 MAX_SAMPLES = 1_000_000
@@ -23,7 +24,7 @@ def montecarlo(
     param: Annotated[list[str], typer.Option(
         "--param", help="NAME=DIST, e.g. lambda_r=uniform:0:0.3, delta=normal:0.9:0.02; repeat.",
         metavar="NAME=DIST")],
-    samples: Annotated[int, typer.Option("--samples", "-n", help="Number of joint draws.")] = 500,
+    samples: Annotated[int, typer.Option("--samples", "-n", help="Number of joint draws.")] = DEFAULT_SAMPLES,
     seed: Annotated[int, typer.Option("--seed", help="Random seed (same seed, same answer).")] = 0,
     concept: Concepts = None,
     set_: Overrides = None,
@@ -36,9 +37,8 @@ def montecarlo(
     plot: Annotated[Optional[Path], typer.Option(
         "--plot", help="Write the shares and the joint distribution of the two most influential parameters "
                        "to PLOT.png and PLOT.svg.")] = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="Output: text or json.")] = "text",
-    progress: Annotated[Optional[bool], typer.Option("--progress/--no-progress",
-                                                     help="Show a progress bar (default: on a terminal).")] = None,
+    fmt: FormatOption = TextFormat.text,
+    progress: ProgressOption = None,
 ) -> None:
     """Draw uncertain parameters, re-analyse, and report the share of draws in which each answer holds,
     with 95% confidence intervals and the parameters that move the answers most.
@@ -47,8 +47,6 @@ def montecarlo(
     """
     from ..analysis.montecarlo import monte_carlo, parse_distribution
 
-    if fmt not in ("text", "json"):
-        raise DetenteError(f"unknown format '{fmt}' (text or json)", field="--format")
     if not 1 <= samples <= MAX_SAMPLES:
         raise DetenteError(f"the number of samples must be between 1 and {MAX_SAMPLES:,}, got {samples}",
                            field="--samples")
@@ -96,7 +94,7 @@ def montecarlo(
         from ..report.montecarlo_plot import save_montecarlo_plot
 
         plots = save_montecarlo_plot(res, plot)
-    if fmt == "json":
+    if fmt is TextFormat.json:
         data = res.to_dict()
         data["plots"] = [str(p) for p in plots]
         print_json(data)

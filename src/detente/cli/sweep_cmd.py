@@ -1,4 +1,5 @@
-"""``detente sweep FILE --param NAME=LO:HI:STEPS``: tipping points along a parameter, with a plot."""
+"""``detente sweep FILE --param NAME=LO:HI:STEPS``: tipping points along a parameter (and, with
+``--plot PLOT``, a plot in PLOT.png and PLOT.svg; nothing is written unless asked)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from rich.markup import escape
 from ..errors import DetenteError
 from ..io.validate import MAX_SWEEP_STEPS
 from . import app
-from .common import (Concepts, Overrides, PerspectiveName, ScenarioFile, check_concepts, check_overrides,
+from .common import (Concepts, FormatOption, Overrides, PerspectiveName, ProgressOption, ScenarioFile, TextFormat, check_concepts, check_overrides,
                      check_perspective, console, load_conflict, parse_overrides, print_json, progress_bar)
 
 
@@ -30,11 +31,11 @@ def sweep(
     state: Annotated[Optional[list[int]], typer.Option(
         "--state", help="Also watch each DM's verdict at this state; repeat for several.")] = None,
     output: Annotated[Optional[Path], typer.Option(
-        "--output", "-o", help="Write the plot to OUTPUT.png and OUTPUT.svg (default: <file>-sweep-<param>).")] = None,
-    no_plot: Annotated[bool, typer.Option("--no-plot", help="Do not draw the plot.")] = False,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="Output: text or json.")] = "text",
-    progress: Annotated[Optional[bool], typer.Option("--progress/--no-progress",
-                                                     help="Show a progress bar (default: on a terminal).")] = None,
+        "--plot", "--output", "-o", help="Draw the plot into PLOT.png and PLOT.svg (nothing is written unless "
+        "asked).", metavar="PLOT", show_default=False)] = None,
+    no_plot: Annotated[bool, typer.Option("--no-plot", help="Draw no plot, even with --plot.")] = False,
+    fmt: FormatOption = TextFormat.text,
+    progress: ProgressOption = None,
 ) -> None:
     """Re-analyse across a parameter range and report every tipping point where an answer changes.
 
@@ -43,8 +44,6 @@ def sweep(
     from ..analysis.sweep import parse_range
     from ..analysis.sweep import sweep as run_sweep
 
-    if fmt not in ("text", "json"):
-        raise DetenteError(f"unknown format '{fmt}' (text or json)", field="--format")
     if len(param) != 1:
         raise DetenteError(f"sweep varies one parameter, got {len(param)} --param options "
                            f"({', '.join(param)}); to vary two at once use 'detente map FILE' with one "
@@ -70,12 +69,11 @@ def sweep(
         except DetenteError as exc:
             raise exc.located(source=str(file)) from None
     plots: list[Path] = []
-    if not no_plot:
+    if output is not None and not no_plot:
         from ..report.sweep_plot import save_sweep_plot
 
-        stem = output or Path(f"{Path(file).stem}-sweep-{name}")
-        plots = save_sweep_plot(result, stem)
-    if fmt == "json":
+        plots = save_sweep_plot(result, output)
+    if fmt is TextFormat.json:
         data = result.to_dict()
         data["plots"] = [str(p) for p in plots]
         print_json(data)
