@@ -331,18 +331,153 @@ def test_default_coalitions_are_groups_of_two_or_more():
     assert coalition_stability(comp, coalitions=[["d0"]], concepts=["nash"]).coalitions == [(0,)]
 
 
-def test_coalition_analyses_refuse_work_they_cannot_finish_quickly():
+def _benchmark(n_options):
     import sys
-    from pathlib import Path
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
     import conflict_gen
 
-    from detente.analysis.coalitions import coalition_stability, merged_analysis
-    from detente.errors import DetenteError
+    return conflict_gen.benchmark_conflict(conflict_gen.option_counts(n_options))
 
-    c = conflict_gen.benchmark_conflict(conflict_gen.option_counts(12))     # 3,480 states, 11 coalitions
+
+def test_coalition_analyses_refuse_work_they_cannot_finish_quickly(monkeypatch):
+    from detente import limits
+
+    # linear work now: every coalition of a 4-DM, 55,800-state model is fine, 57 coalitions of a
+    # 6-DM model with 2^20 states is not
+    limits.check_coalition_analysis(55_800, 11)
+    with pytest.raises(DetenteError, match="coalition analysis .*DETENTE_MAX_RUN_WORK"):
+        limits.check_coalition_analysis(1 << 20, 57)
+    c = _benchmark(10)                                      # 872 states, 11 coalitions
+    monkeypatch.setenv("DETENTE_MAX_RUN_WORK", "5000")
     with pytest.raises(DetenteError, match="coalition analysis .*DETENTE_MAX_RUN_WORK"):
         coalition_stability(c)
+    # the engine's dominance queries are checked again once their size is known
+    from detente.engine.coalition import CoalitionReach
+
+    monkeypatch.setenv("DETENTE_MAX_RUN_WORK", "1")
+    with pytest.raises(DetenteError, match="dominance query"):
+        CoalitionReach(compile_conflict(c).game).stable([0, 1], ["nash"])
+    monkeypatch.delenv("DETENTE_MAX_RUN_WORK")
+    c = _benchmark(12)                                      # 3,480 states
     with pytest.raises(DetenteError, match="merged coalition analysis .*DETENTE_MAX_RUN_WORK"):
         merged_analysis(c, structure=[c.dm_names[:2], c.dm_names[2:3], c.dm_names[3:]])
+
+
+def test_coalition_stability_beyond_the_old_table_limit():
+    # 13,950 states: refused before (states x states tables, 4,096-state cap)
+    c = _benchmark(14)
+    comp = compile_conflict(c)
+    res = coalition_stability(comp, coalitions=[[0, 1], [1, 2, 3], [0, 1, 2, 3]], concepts=CONCEPTS)
+    game = comp.game
+    for h in res.coalitions:
+        st = res.stable
+        assert np.all(st["nash"][h] <= st["smr"][h]) and np.all(st["smr"][h] <= st["gmr"][h])
+        assert np.all(st["nash"][h] <= st["seq"][h]) and np.all(st["seq"][h] <= st["gmr"][h])
+    # spot checks against the definitions, state by state (coalition reach by search)
+    rng = np.random.default_rng(0)
+    for h in res.coalitions:
+        lv = game.levels[list(h)]
+        for t in rng.choice(game.n_states, 4, replace=False).tolist():
+            imps = res.coalitional_improvements(list(h), t + 1)
+            assert res.stable["nash"][h][t] == (not imps)
+            assert all((lv[:, q - 1] > lv[:, t]).all() for q in imps)
+
+
+# -- the engine's coalition graphs and dominance queries ---------------------------------------------
+def random_option_compiled_wide(seed: int) -> Compiled:
+    """Up to 4 DMs with 1-3 options each, many irreversible options, a third of states infeasible."""
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(2, 5))
+    counts = [int(rng.integers(1, 4)) for _ in range(n)]
+    while sum(counts) > 8:
+        counts[int(np.argmax(counts))] -= 1
+    k = sum(counts)
+    modes = [str(rng.choice(["both", "forward", "backward"])) for _ in range(k)]
+    codes = np.arange(1 << k)
+    codes = codes[rng.random(codes.size) > rng.choice([0.0, 0.2, 0.5])]
+    if codes.size < 2:
+        codes = np.arange(1 << k)
+    bits, b = [], 0
+    for c in counts:
+        bits.append(list(range(b, b + c)))
+        b += c
+    levels = random_levels(rng, n, codes.size)
+    names = [f"d{i}" for i in range(n)]
+    game = Game(names, levels, OptionMoves(codes, bits, modes), StateSpace(k, codes), bits)
+    stub = Conflict(f"random wide option {seed}", [DecisionMaker(x) for x in names])
+    return Compiled(stub, game, game.space, {})
+
+
+def _some_compiled(seed):
+    kind = seed % 3
+    if kind == 0:
+        return compile_conflict(random_graph_conflict(seed))
+    return random_option_compiled(seed) if kind == 1 else random_option_compiled_wide(seed)
+
+
+@pytest.mark.parametrize("seed", range(24))
+def test_reach_graph_closure_is_the_coalition_reach(seed, monkeypatch):
+    from detente.engine import coalition as engine
+
+    if seed % 4 == 3:       # the graph search that takes over from label propagation
+        monkeypatch.setattr(engine, "MAX_LABEL_ROUNDS", 0)
+    comp = _some_compiled(seed)
+    game = comp.game
+    R = reference_moves(game)
+    for size in range(0, game.n_dms + 1):
+        for H in combinations(range(game.n_dms), size):
+            dag = engine.reach_dag(game.moves, H)
+            for s in range(game.n_states):
+                if size == 0:
+                    expected = set()
+                elif size == 1:
+                    expected = set(R[H[0]][s])
+                else:
+                    expected = reference.coalition_reach(R, list(H), s)
+                assert set(dag.reach(s).tolist()) == expected | {s}, (H, s)
+
+
+@pytest.mark.parametrize("seed", range(24))
+def test_dominance_kernels_match_brute_force(seed):
+    from detente.engine.coalition import dominated, reach_dag
+
+    comp = _some_compiled(500 + seed)
+    game = comp.game
+    rng = np.random.default_rng(seed)
+    m = game.n_states
+    for size in (1, 2, 3):
+        if size > game.n_dms:
+            break
+        H = sorted(rng.choice(game.n_dms, size, replace=False).tolist())
+        dag = reach_dag(game.moves, H)
+        L = game.levels[H]
+        Y = L - rng.integers(0, 2, L.shape)        # values at most the levels, as sanctions give
+        query = rng.random(m) < 0.7
+        closed = [set(dag.reach(s).tolist()) for s in range(m)]
+        expected = [bool(query[s]) and any((Y[:, q] > L[:, s]).all() for q in closed[s]) for s in range(m)]
+        for method in ("words", "table", "auto"):
+            assert dominated(dag, Y, L, query, method=method).tolist() == expected, (H, method)
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_engine_coalition_stability_matches_brute_force_both_kernels(seed):
+    from detente.engine.coalition import CoalitionReach, coalitional_improvements
+
+    comp = _some_compiled(700 + seed)
+    game = comp.game
+    R = reference_moves(game)
+    lv = game.levels.tolist()
+    for method in ("words", "table"):
+        engine = CoalitionReach(game, method=method)
+        for k in range(1, game.n_dms + 1):
+            for h in combinations(range(game.n_dms), k):
+                got = engine.stable(h, CONCEPTS)
+                for c in CONCEPTS:
+                    expected = [brute_coalition_stable(R, lv, list(h), s, c) for s in range(game.n_states)]
+                    assert got[c].tolist() == expected, (method, h, c)
+    h = tuple(range(min(2, game.n_dms)))
+    for s in range(game.n_states):
+        reach = reference.coalition_reach(R, list(h), s) if len(h) > 1 else R[h[0]][s]
+        expected = sorted(q for q in reach if all(lv[j][q] > lv[j][s] for j in h))
+        assert coalitional_improvements(game, h, s).tolist() == expected

@@ -60,8 +60,8 @@ from ..engine.moves import OptionMoves
 from ..engine.reach import Reach
 from ..engine.stability import CONCEPT_LABELS, normalize_concepts, stability
 from ..errors import DetenteError, ModelError
-from ..engine.joint_reach import (arcs_of, check_matrix_size, legal_reach,
-                                  legal_reach_arcs, reach_matrix)
+from ..engine.coalition import CoalitionReach
+from ..engine.joint_reach import check_matrix_size, legal_reach, reach_matrix
 from ..model import Conflict
 from .common import DEFAULT_CONCEPTS, as_compiled, coalition_list, coalition_names, dm_indices, state_list
 from .compile import Compiled
@@ -111,7 +111,7 @@ class CoalitionAnalysis:
     coalitions: list[tuple[int, ...]]
     stable: dict[str, dict[tuple[int, ...], np.ndarray]]
     individual: dict[str, np.ndarray]
-    _reach: dict[tuple[int, ...], np.ndarray] = field(default_factory=dict, repr=False)
+    engine: CoalitionReach | None = field(default=None, repr=False)
 
     @property
     def dm_names(self) -> list[str]:
@@ -174,6 +174,15 @@ class CoalitionAnalysis:
             return int(imp[0])
         others = [j for j in range(game.n_dms) if j not in h]
         lv = game.levels[list(h)]
+        if c in ("gmr", "seq") and others:
+            # s1 is unanswered iff every member's minimum over what the others reach from s1
+            # (by improving steps, for SEQ) is still above its level at t
+            engine = self._engine()
+            Y = np.stack([engine.sanction_min(others, j, c == "seq") for j in h])
+            unanswered = imp[(Y[:, imp] > lv[:, [t]]).all(axis=0)]
+            if unanswered.size:
+                return int(unanswered[0])
+            raise AssertionError("no unanswered coalitional improvement")  # pragma: no cover
         deter = lambda q: bool((lv[:, q] <= lv[:, t]).any())  # noqa: E731
         for s1 in imp.tolist():
             reach = Reach(game.moves, others, s1, improving=game.levels if c == "seq" else None) if others else None
@@ -190,6 +199,11 @@ class CoalitionAnalysis:
             if not answered:
                 return s1
         raise AssertionError("no unanswered coalitional improvement")  # pragma: no cover
+
+    def _engine(self) -> CoalitionReach:
+        if self.engine is None:
+            self.engine = CoalitionReach(self.compiled.game)
+        return self.engine
 
     def _imp_row(self, h: tuple[int, ...], t: int) -> np.ndarray:
         game = self.compiled.game
@@ -279,38 +293,18 @@ def coalition_stability(conflict: Conflict | Compiled | Any, *,
         names = ", ".join(CONCEPT_LABELS[c] for c in bad)
         raise DetenteError(f"coalition analysis supports Nash, GMR, SMR and SEQ, not {names}", field="concepts")
     game = compiled.game
-    m, n = game.n_states, game.n_dms
-    check_matrix_size(m, "coalition analysis")
+    m = game.n_states
     groups = coalition_list(compiled, coalitions, min_size=1)
     from .. import limits
 
     limits.check_coalition_analysis(m, len(groups), source=compiled.conflict.source)
-    arcs = [arcs_of(game, j) for j in range(n)]
-    arcs_plus = [arcs_of(game, j, improving=True) for j in range(n)] if "seq" in concepts else []
-    reach_cache: dict[tuple[int, ...], np.ndarray] = {}
-
-    def reach(members: tuple[int, ...], improving: bool = False) -> np.ndarray:
-        key = members + ((-1,) if improving else ())
-        if key not in reach_cache:
-            reach_cache[key] = legal_reach_arcs(m, [(arcs_plus if improving else arcs)[j] for j in members])
-        return reach_cache[key]
-
+    engine = CoalitionReach(game, source=compiled.conflict.source)
     stable: dict[str, dict[tuple[int, ...], np.ndarray]] = {c: {} for c in concepts}
     for h in groups:
-        others = tuple(j for j in range(n) if j not in h)
-        RH = reach(h)
-        better = _strictly_better_all(game.levels, h)
-        imp = RH & better
-        deter = ~better
-        for c in concepts:
-            opp = None
-            if c in ("gmr", "smr"):
-                opp = reach(others)
-            elif c == "seq":
-                opp = reach(others, improving=True)
-            stable[c][h] = _unit_stable(imp, deter, c, opp, RH if c == "smr" else None)
+        for c, verdict in engine.stable(h, concepts).items():
+            stable[c][h] = verdict
     individual = stability(game, concepts)
-    return CoalitionAnalysis(compiled, concepts, groups, stable, individual, reach_cache)
+    return CoalitionAnalysis(compiled, concepts, groups, stable, individual, engine)
 
 
 def _option_modes(moves: OptionMoves, n_options: int) -> list[str]:
