@@ -143,6 +143,12 @@ def test_the_report_lays_out_results_and_runs_no_analysis(monkeypatch):
     assert rep.hypergame.concept == "seq" and rep.sweeps[0].tipping_points
 
 
+def test_the_layout_step_refuses_a_conflict_with_a_pointer_to_both_steps():
+    with pytest.raises(DetenteError) as err:
+        builder.build_report(toy())
+    assert "report_data(conflict" in str(err.value) and "detente.build_report" in str(err.value)
+
+
 def test_report_data_refuses_unknown_parts():
     with pytest.raises(DetenteError) as err:
         report_data(toy(), include=["evolution", "tableaux"])

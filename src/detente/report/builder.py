@@ -562,6 +562,10 @@ def build_report(data: ReportData, *, graph_concept: str | None = None, max_grap
     """
     from .graph_svg import render_svg, select_states, transition_graph
 
+    if not isinstance(data, ReportData):
+        raise DetenteError(f"build_report lays out results: pass report_data(conflict, ...), not a "
+                           f"{type(data).__name__} (detente.build_report(conflict, ...) runs both steps)",
+                           field="data")
     analysis = data.analysis
     conflict = data.conflict
     concepts = list(analysis.concepts)
