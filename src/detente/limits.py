@@ -171,18 +171,20 @@ def check_coalitional_evolution(m: int, n_coalitions: int, *, source: str | None
                                          "modes, or a smaller model.")
 
 
-def check_coalition_analysis(m: int, n_coalitions: int, *, merged: bool = False,
+def check_coalition_analysis(m: int, n_coalitions: int, *, merged: bool = False, joint_moves: float = 0.0,
                              source: str | None = None) -> None:
-    """Before coalition stability or a merged-DM analysis.
+    """Before coalition stability (``n_coalitions`` coalitions) or a merged-DM analysis
+    (``n_coalitions`` units) of an ``m``-state model.
 
-    Coalition stability works on one small graph per coalition (its moves condensed) and arrays
-    over the states, so its cost is about linear: coalitions × states (measured: 0.35 s for all
-    11 coalitions of a 4-DM, 55,800-state model). The dominance queries inside are checked
-    again by :func:`check_coalition_query` once their size is known. A merged-DM analysis (one
-    structure) keeps (states × states) tables: about 8 × states² work.
+    Both work on one small graph per coalition (its moves condensed) and arrays over the states,
+    so their cost is about linear: coalitions × states (measured: 0.35 s for all 11 coalitions
+    of a 4-DM, 55,800-state model). A merged SEQ analysis whose sanctioning blocks have several
+    DMs lists those blocks' improving moves: ``joint_moves`` candidate moves (states × 2^options
+    of the block, or states² in graph form), counted at 8 a unit. The dominance queries inside
+    are checked again by :func:`check_coalition_query` once their size is known.
     """
-    work = 8.0 * m * m if merged else float(n_coalitions) * m
-    subject = (f"merged coalition analysis ({m:,} states)" if merged
+    work = float(n_coalitions) * m + joint_moves / 8
+    subject = (f"merged coalition analysis ({n_coalitions} blocks, {m:,} states)" if merged
                else f"coalition analysis ({n_coalitions} coalitions, {m:,} states)")
     RUN_WORK.check(work, subject=subject, field="coalitions", source=source,
                    advice="Name fewer coalitions (--coalition), or analyse a smaller model.")

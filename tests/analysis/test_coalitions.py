@@ -358,10 +358,14 @@ def test_coalition_analyses_refuse_work_they_cannot_finish_quickly(monkeypatch):
     monkeypatch.setenv("DETENTE_MAX_RUN_WORK", "1")
     with pytest.raises(DetenteError, match="dominance query"):
         CoalitionReach(compile_conflict(c).game).stable([0, 1], ["nash"])
-    monkeypatch.delenv("DETENTE_MAX_RUN_WORK")
-    c = _benchmark(12)                                      # 3,480 states
+    monkeypatch.setenv("DETENTE_MAX_RUN_WORK", "5000")
     with pytest.raises(DetenteError, match="merged coalition analysis .*DETENTE_MAX_RUN_WORK"):
         merged_analysis(c, structure=[c.dm_names[:2], c.dm_names[2:3], c.dm_names[3:]])
+    monkeypatch.delenv("DETENTE_MAX_RUN_WORK")
+    # a block's improving moves are listed only as far as they are affordable
+    limits.check_coalition_analysis(55_800, 3, merged=True, joint_moves=55_800 * 256.0)
+    with pytest.raises(DetenteError, match="merged coalition analysis"):
+        limits.check_coalition_analysis(1 << 20, 3, merged=True, joint_moves=float(1 << 20) * (1 << 16))
 
 
 def test_coalition_stability_beyond_the_old_table_limit():
@@ -481,3 +485,86 @@ def test_engine_coalition_stability_matches_brute_force_both_kernels(seed):
         reach = reference.coalition_reach(R, list(h), s) if len(h) > 1 else R[h[0]][s]
         expected = sorted(q for q in reach if all(lv[j][q] > lv[j][s] for j in h))
         assert coalitional_improvements(game, h, s).tolist() == expected
+
+
+# -- merged DMs against the former dense implementation ----------------------------------------------
+def dense_merged(comp: Compiled, units, concepts):
+    """Merged-DM stability with (states x states) tables, as detente computed it before: each
+    unit's moves and improvements as boolean matrices, sanctions by legal-sequence reach."""
+    game = comp.game
+    m = game.n_states
+
+    def better_all(members):
+        L = game.levels[list(members)]
+        return np.all(L[:, None, :] > L[:, :, None], axis=0)
+
+    if isinstance(game.moves, OptionMoves):
+        from detente.engine.coalition import merged_moves
+
+        merged = merged_moves(game.moves, units)
+        unit_moves = []
+        for k in range(len(units)):
+            A = np.zeros((m, m), dtype=bool)
+            for s in range(m):
+                A[s, merged.targets(k, s)] = True
+            unit_moves.append(A)
+    else:
+        unit_moves = [legal_reach([adjacency(game, j) for j in u]) if len(u) > 1 else adjacency(game, u[0])
+                      for u in units]
+    better = [better_all(u) for u in units]
+    unit_plus = [A & b for A, b in zip(unit_moves, better)]
+    out = {}
+    for c in concepts:
+        rows = []
+        for k in range(len(units)):
+            imp, deter = unit_plus[k], ~better[k]
+            others = [x for x in range(len(units)) if x != k]
+            if c == "nash":
+                rows.append(~imp.any(axis=1))
+                continue
+            opp = legal_reach([(unit_plus if c == "seq" else unit_moves)[x] for x in others], m)
+            ok = deter.T.copy()
+            if c == "smr":
+                bad = (unit_moves[k].astype(np.float32) @ (~deter).T.astype(np.float32)) > 0.5
+                ok &= ~bad
+            answered = (opp.astype(np.float32) @ ok.astype(np.float32)) > 0.5
+            rows.append(~(imp & ~answered.T).any(axis=1))
+        out[c] = np.stack(rows)
+    return out
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_merged_structures_match_the_dense_implementation(seed):
+    comp = _some_compiled(900 + seed)
+    game = comp.game
+    n = game.n_dms
+    rng = np.random.default_rng(seed)
+    perm = rng.permutation(n).tolist()
+    cut = sorted(rng.choice(range(1, n), size=int(rng.integers(0, n)), replace=False).tolist()) if n > 1 else []
+    blocks, start = [], 0
+    for c in cut + [n]:
+        blocks.append(sorted(perm[start:c]))
+        start = c
+    res = merged_analysis(comp, structure=[b for b in blocks if b], concepts=CONCEPTS)
+    expected = dense_merged(comp, res.units, CONCEPTS)
+    for c in CONCEPTS:
+        assert res.stable[c].tolist() == expected[c].tolist(), (c, res.units)
+
+
+def test_merged_analysis_beyond_the_old_table_limit():
+    c = _benchmark(14)                                       # 13,950 states: refused before
+    comp = compile_conflict(c)
+    res = merged_analysis(comp, structure=[[0, 1], [2, 3]], concepts=CONCEPTS)
+    st = res.stable
+    assert np.all(st["nash"] <= st["smr"]) and np.all(st["smr"] <= st["gmr"])
+    assert np.all(st["nash"] <= st["seq"]) and np.all(st["seq"] <= st["gmr"])
+    # a unit is Nash stable exactly where none of its joint moves improves both members
+    from detente.engine.coalition import merged_moves
+
+    moves = merged_moves(comp.game.moves, res.units)
+    lv = comp.game.levels
+    for t in np.random.default_rng(1).choice(comp.game.n_states, 30, replace=False).tolist():
+        for k, u in enumerate(res.units):
+            q = moves.targets(k, t)
+            improves = bool((lv[list(u)][:, q] > lv[list(u)][:, [t]]).all(axis=0).any())
+            assert st["nash"][k][t] == (not improves)

@@ -56,45 +56,15 @@ from typing import Any
 
 import numpy as np
 
-from ..engine.moves import OptionMoves
 from ..engine.reach import Reach
 from ..engine.stability import CONCEPT_LABELS, normalize_concepts, stability
 from ..errors import DetenteError, ModelError
-from ..engine.coalition import CoalitionReach
-from ..engine.joint_reach import check_matrix_size, legal_reach, reach_matrix
+from ..engine.coalition import CoalitionReach, merged_stable
 from ..model import Conflict
 from .common import DEFAULT_CONCEPTS, as_compiled, coalition_list, coalition_names, dm_indices, state_list
 from .compile import Compiled
 
 SEQUENTIAL_CONCEPTS = ("nash", "gmr", "smr", "seq")
-
-
-def _strictly_better_all(levels: np.ndarray, members: Sequence[int]) -> np.ndarray:
-    """B[s, t]: every member strictly prefers t to s."""
-    L = levels[list(members)]
-    return np.all(L[:, None, :] > L[:, :, None], axis=0)
-
-
-def _unit_stable(imp: np.ndarray, deter: np.ndarray, concept: str, opp: np.ndarray | None,
-                 escape: np.ndarray | None) -> np.ndarray:
-    """Stability of every state for one mover (a DM, a coalition or a merged block).
-
-    ``imp[s, s1]``: s1 is an improvement of the mover from s; ``deter[s, t]``: t is no
-    improvement over s for the mover (some member is not strictly better off); ``opp[s1, s2]``:
-    the others can reach s2 from s1 (improving steps only, for SEQ); ``escape[s2, s3]``: the
-    mover's own moves from s2 (SMR).
-    """
-    if concept == "nash":
-        return np.asarray(~imp.any(axis=1))
-    assert opp is not None
-    if concept == "smr":
-        assert escape is not None
-        bad = (escape.astype(np.float32) @ (~deter).T.astype(np.float32)) > 0.5   # [s2, s]
-        ok = deter.T & ~bad                                                         # [s2, s]
-    else:
-        ok = deter.T                                                                # [s2, s]
-    answered = (opp.astype(np.float32) @ ok.astype(np.float32)) > 0.5              # [s1, s]
-    return np.asarray(~(imp & ~answered.T).any(axis=1))
 
 
 # -- Inohara & Hipel coalition stability -----------------------------------------------------------
@@ -307,15 +277,6 @@ def coalition_stability(conflict: Conflict | Compiled | Any, *,
     return CoalitionAnalysis(compiled, concepts, groups, stable, individual, engine)
 
 
-def _option_modes(moves: OptionMoves, n_options: int) -> list[str]:
-    """Each option's permitted direction, read back from the engine's move tables."""
-    modes = ["both"] * n_options
-    for bl in moves._blocks:
-        for p, bit in enumerate(bl.bits.tolist()):
-            modes[bit] = bl.modes[p]
-    return modes
-
-
 # -- merged DMs (GMCR+) ----------------------------------------------------------------------------
 @dataclass
 class MergedAnalysis:
@@ -383,11 +344,7 @@ def merged_analysis(conflict: Conflict | Compiled | Any, *, structure: Iterable[
                            field="concepts")
     game = compiled.game
     m, n = game.n_states, game.n_dms
-    check_matrix_size(m, "merged coalition analysis")
     blocks = coalition_list(compiled, structure, min_size=1, where="structure")
-    from .. import limits
-
-    limits.check_coalition_analysis(m, len(blocks), merged=True, source=compiled.conflict.source)
     seen: set[int] = set()
     for k, b in enumerate(blocks):
         if seen & set(b):
@@ -395,33 +352,19 @@ def merged_analysis(conflict: Conflict | Compiled | Any, *, structure: Iterable[
                              f"more than one block", field=f"structure[{k}]")
         seen |= set(b)
     units = blocks + [(j,) for j in range(n) if j not in seen]
-    # each unit's moves, as a matrix
-    if compiled.space is not None and isinstance(game.moves, OptionMoves):
-        modes = _option_modes(game.moves, compiled.space.n_options)
-        bits = [[b for j in u for b in game.dm_bits[j]] for u in units]
-        merged = OptionMoves(compiled.space.codes, bits, modes)
-        unit_moves = []
-        for k in range(len(units)):
-            A = np.zeros((m, m), dtype=bool)
-            for s in range(m):
-                A[s, merged.targets(k, s)] = True
-            unit_moves.append(A)
-    else:
-        unit_moves = [reach_matrix(game, u) for u in units]
-    better = [_strictly_better_all(game.levels, u) for u in units]
-    unit_plus = [A & b for A, b in zip(unit_moves, better)]
-    stable: dict[str, np.ndarray] = {}
-    for c in concepts:
-        rows = []
-        for k, u in enumerate(units):
-            others = [x for x in range(len(units)) if x != k]
-            opp = None
-            if c in ("gmr", "smr"):
-                opp = legal_reach([unit_moves[x] for x in others], m)
-            elif c == "seq":
-                opp = legal_reach([unit_plus[x] for x in others], m)
-            rows.append(_unit_stable(unit_plus[k], ~better[k], c, opp, unit_moves[k] if c == "smr" else None))
-        stable[c] = np.stack(rows)
+    from .. import limits
+
+    # the improving moves of blocks of several DMs are listed: states x 2^(the block's options),
+    # or states x states in graph form
+    joint = 0.0
+    n_joint = sum(len(u) > 1 for u in units)
+    if "seq" in concepts and (n_joint >= 2 or (n_joint == 1 and len(units) > 1)):
+        for u in units:
+            if len(u) > 1:
+                joint += float(m) * (2.0 ** sum(len(game.dm_bits[j]) for j in u) if game.dm_bits else m)
+    limits.check_coalition_analysis(m, len(units), merged=True, joint_moves=joint,
+                                    source=compiled.conflict.source)
+    stable = merged_stable(game, units, concepts, source=compiled.conflict.source)
     return MergedAnalysis(compiled, concepts, units, stable)
 
 

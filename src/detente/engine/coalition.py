@@ -671,4 +671,179 @@ def coalitional_improvements(game, members: Sequence[int], state: int) -> np.nda
     return CoalitionReach(game).improvements(members, state)
 
 
-__all__ = ["ReachDAG", "reach_dag", "dominated", "CoalitionReach", "coalition_stable", "coalitional_improvements"]
+# -- merged decision makers (the GMCR+ view) ---------------------------------------------------------
+def merged_moves(moves: OptionMoves, units: Sequence[Sequence[int]]) -> OptionMoves:
+    """Option-form moves with each unit (a block of DMs) as one mover: a unit's move changes any
+    of its members' options at once (to a feasible state, in permitted directions).
+
+    >>> import numpy as np
+    >>> moves = OptionMoves(np.array([0, 3]), [[0], [1]], ["both", "both"])   # only NN and YY
+    >>> merged_moves(moves, [[0, 1]]).targets(0, 0).tolist()     # together they reach YY
+    [1]
+    """
+    modes = {}
+    for bl in moves._blocks:
+        for p, bit in enumerate(bl.bits.tolist()):
+            modes[bit] = bl.modes[p]
+    n_options = max(modes, default=-1) + 1
+    bits = [[b for j in u for b in moves._blocks[j].bits.tolist()] for u in units]
+    return OptionMoves(moves.codes, bits, [modes.get(o, "both") for o in range(n_options)])
+
+
+IMPROVING_ARC_CHUNK = 1 << 22
+"""Candidate (from, to) pairs examined at once when listing a merged unit's improving moves."""
+
+
+def _option_unit_improving_arcs(M: OptionMoves, u: int, lv: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Unit u's moves (in merged moves ``M``) that every member (levels ``lv``) strictly prefers."""
+    bl = M._blocks[u]
+    K, B = bl.table.shape
+    allowed = bl.allowed[:, :, None]                                   # [a, b, 1]
+    L = np.full((lv.shape[0], M.n_states + 1), np.iinfo(np.int64).min, dtype=np.int64)
+    L[:, :-1] = lv
+    src, dst = [], []
+    step = max(1, IMPROVING_ARC_CHUNK // (K * K))
+    for lo in range(0, B, step):
+        hi = min(B, lo + step)
+        tab = bl.table[:, lo:hi]
+        ok = allowed & bl.valid[:, None, lo:hi] & bl.valid[None, :, lo:hi]
+        for row in L:
+            Lt = row[tab]
+            ok &= Lt[None, :, :] > Lt[:, None, :]
+        a, b, blk = np.nonzero(ok)
+        src.append(tab[a, blk])
+        dst.append(tab[b, blk])
+    return np.concatenate(src).astype(np.int64), np.concatenate(dst).astype(np.int64)
+
+
+def _graph_unit_improving_arcs(engine: CoalitionReach, members: Sequence[int]) -> np.ndarray:
+    """Graph form: (from, to) pairs q ∈ R_B(s) (legal sequences of the unit's members) that every
+    member strictly prefers to s, as an (E × 2) array."""
+    game = engine.game
+    dag = engine.dag(members)
+    lv = game.levels[list(members)]
+    pieces = []
+    for s in range(game.n_states):
+        q = dag.reach(s)
+        q = q[(lv[:, q] > lv[:, [s]]).all(axis=0)]
+        pieces.append(np.stack([np.full(q.size, s, dtype=np.int64), q], axis=1))
+    return np.concatenate(pieces) if pieces else np.zeros((0, 2), np.int64)
+
+
+def _improving_min_option(M: OptionMoves, unit_levels: list[np.ndarray], movers: list[int],
+                          values: np.ndarray, arcs: dict[int, tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+    """min of ``values`` over {s} ∪ what the ``movers`` (units of ``M``) reach by moves improving
+    every member of the moving unit. Moves compose, so this is a plain fixed point: each unit in
+    turn takes the minimum over its own improving moves (one step is enough: they are
+    transitive) until no unit changes anything."""
+    G = np.asarray(values, dtype=np.int32).copy()
+    quiet, k = 0, 0
+    while movers and quiet < len(movers):
+        u = movers[k]
+        lv = unit_levels[u]
+        if lv.shape[0] == 1:
+            new = M.reduce_closed(u, G, "min", lv[0])
+        else:
+            if u not in arcs:
+                arcs[u] = _option_unit_improving_arcs(M, u, lv)
+            a, b = arcs[u]
+            new = G.copy()
+            np.minimum.at(new, a, G[b])
+        if (new < G).any():
+            G = np.minimum(G, new)
+            quiet = 1
+        else:
+            quiet += 1
+        k = (k + 1) % len(movers)
+    return G
+
+
+def merged_stable(game, units: Sequence[Sequence[int]], concepts: Iterable[str], *, method: str = "auto",
+                  source: str | None = None) -> dict[str, np.ndarray]:
+    """Stability when each unit (a block of DMs; every DM in exactly one unit) acts as one DM.
+
+    A unit's moves: in option form, changing any of its members' options at once; in graph form,
+    the legal sequences of its members' moves. It improves only when every member strictly
+    gains; a state deters it when some member is no better off. Sanctions are legal sequences
+    of the other units' moves (for SEQ each step improves every member of the unit making it);
+    for SMR the unit may answer a sanction with a move of its own. Returns {concept:
+    (units × states) booleans}, with no (states × states) table.
+
+    >>> import numpy as np
+    >>> from detente.engine.moves import OptionMoves
+    >>> from detente.engine.stability import Game
+    >>> pd = np.array([[1, 3, 0, 2], [1, 0, 3, 2]])
+    >>> game = Game(["a", "b"], pd, OptionMoves(np.arange(4), [[0], [1]], ["both", "both"]))
+    >>> merged_stable(game, [[0, 1]], ["nash"])["nash"].astype(int).tolist()   # Pareto optimal states
+    [[0, 1, 1, 1]]
+    """
+    concepts = list(concepts)
+    units = [list(u) for u in units]
+    option = isinstance(game.moves, OptionMoves)
+    engine = CoalitionReach(game, method=method, source=source)
+    unit_levels = [game.levels[u] for u in units]
+    n_units = len(units)
+    if option:
+        M = merged_moves(game.moves, units)
+        unit_engine = CoalitionReach(_UnitGame(M, n_units, game.levels), method=method, source=source)
+    arcs: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    seq_moves = None
+    rows: dict[str, list[np.ndarray]] = {c: [] for c in concepts}
+    for k, members in enumerate(units):
+        others = [x for x in range(n_units) if x != k]
+        other_dms = sorted(j for x in others for j in units[x])
+        L = unit_levels[k]
+        if option:
+            dag = unit_engine.dag([k])
+        else:
+            dag = engine.dag(members)
+        nash_unstable = dominated(dag, L, L, method=method, source=source)
+        unstable: dict[str, np.ndarray] = {"nash": nash_unstable}
+        if others:
+            for c in ("gmr", "seq"):
+                if not (c in concepts or (c == "gmr" and "smr" in concepts)):
+                    continue
+                Y = []
+                for j in members:
+                    if c == "gmr":
+                        Y.append(unit_engine.sanction_min(others, j, False) if option
+                                 else engine.sanction_min(other_dms, j, False))
+                    elif all(len(units[x]) == 1 for x in others):
+                        Y.append(engine.sanction_min(other_dms, j, True))
+                    elif option:
+                        Y.append(_improving_min_option(M, unit_levels, others, game.levels[j], arcs))
+                    else:
+                        if seq_moves is None:
+                            from .moves import GraphMoves
+
+                            seq_moves = GraphMoves(game.n_states, [_graph_unit_improving_arcs(engine, u) for u in units])
+                        Y.append(reach_min(seq_moves, others, game.levels[j]))
+                unstable[c] = dominated(dag, np.stack(Y), L, nash_unstable, method=method, source=source)
+            if "smr" in concepts:
+                smr = unstable["gmr"].copy()
+                qs = np.flatnonzero(nash_unstable & ~unstable["gmr"])
+                if qs.size:
+                    others_dag = unit_engine.dag(others) if option else engine.dag(other_dms)
+                    smr[qs] = _smr_unstable(dag, others_dag, L, qs, source)
+                unstable["smr"] = smr
+        for c in concepts:
+            rows[c].append(~unstable.get(c, nash_unstable))
+    return {c: np.stack(v) if v else np.zeros((0, game.n_states), bool) for c, v in rows.items()}
+
+
+class _UnitGame:
+    """The units of a merged structure as the movers of a game (for :class:`CoalitionReach`):
+    merged moves, and the DMs' levels (sanction minima are taken of a DM's levels)."""
+
+    def __init__(self, moves: OptionMoves, n_units: int, levels: np.ndarray | None = None):
+        self.moves = moves
+        self.n_dms = n_units
+        self.levels = levels
+
+    @property
+    def n_states(self) -> int:
+        return self.moves.n_states
+
+
+__all__ = ["ReachDAG", "reach_dag", "dominated", "CoalitionReach", "coalition_stable", "coalitional_improvements",
+           "merged_moves", "merged_stable"]
