@@ -2,6 +2,7 @@
 
 import copy
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -57,30 +58,30 @@ def test_misperceived_resolve_gives_an_unsteady_outcome():
     assert h.choices["challenger"].states == [2]
     assert h.choices["defender"].states == [1]                      # peace, its favourite equilibrium
     [o] = h.outcomes
-    assert o["states"] == [2] and o["label"] == "unsteady"
-    assert o["options"] == {"challenger.advance": True, "defender.retaliate": False}
-    assert o["perceived_stable"] == {"challenger": True, "defender": False}
-    assert o["stable_in_reality"]["seq"] is False
-    assert "defender would move to state 4" in o["explanation"]
+    assert o.states == [2] and o.label == "unsteady"
+    assert o.options == {"challenger.advance": True, "defender.retaliate": False}
+    assert o.perceived_stable == {"challenger": True, "defender": False}
+    assert o.stable_in_reality["seq"] is False
+    assert "defender would move to state 4" in o.summary()
 
 
 def test_removing_the_misperception_removes_the_unsteady_label():
     # the same perception structure, now equal to the truth
     h = analyze_hypergame(deterrence(perceived_defender=DEFENDER_TRUE), concepts=["nash", "seq"], concept_for_choice="seq")
-    assert [o["label"] for o in h.outcomes] == ["steady"]
-    assert h.outcomes[0]["states"] == [1]
-    assert all(x["label"] != "unsteady" for x in h.perceived_equilibria)
+    assert [o.label for o in h.outcomes] == ["steady"]
+    assert h.outcomes[0].states == [1]
+    assert all(x.label != "unsteady" for x in h.perceived_equilibria)
     assert h.to_dict()["perceived"]["challenger"]["perceives_truth"] is True
     # and with no perception at all
     h0 = analyze_hypergame(deterrence(perceived_defender=None), concepts=["seq"], concept_for_choice="seq")
-    assert [o["label"] for o in h0.outcomes] == ["steady"]
+    assert [o.label for o in h0.outcomes] == ["steady"]
 
 
 def test_the_mediator_story_labels_the_perceived_equilibrium_unsteady():
     h = analyze_hypergame(deterrence(), concepts=["seq"], concept_for_choice="seq")
-    by_state = {x["state"]: x for x in h.perceived_equilibria}
-    assert by_state[2]["perceived_by"] == ["challenger"] and by_state[2]["label"] == "unsteady"
-    assert by_state[1]["label"] == "unforeseen"     # peace holds, but the challenger did not see it
+    by_state = {x.state: x for x in h.perceived_equilibria}
+    assert by_state[2].perceived_by == ["challenger"] and by_state[2].label == "unsteady"
+    assert by_state[1].label == "unforeseen"     # peace holds, but the challenger did not see it
     # Takahashi-Fraser-Hipel hypergame equilibria: stable for each DM in its own game
     assert h.hypergame_equilibria["seq"] == [4]
 
@@ -107,8 +108,8 @@ def test_perceiving_the_truth_never_gives_misperception_labels(conflict, concept
     conflict.perceptions = {"a": Perception("a", preferences={"b": truth["b"]}),
                             "b": Perception("b", preferences={"a": truth["a"]})}
     h = analyze_hypergame(conflict, concepts=[concept], concept_for_choice=concept)
-    assert {o["label"] for o in h.outcomes} <= {"steady", "unstable", "infeasible"}
-    assert all(x["label"] == "steady" for x in h.perceived_equilibria)
+    assert {o.label for o in h.outcomes} <= {"steady", "unstable", "infeasible"}
+    assert all(x.label == "steady" for x in h.perceived_equilibria)
     real = analyze(conflict, concepts=[concept])
     for dm in ("a", "b"):
         assert h.perceived[dm].equilibria == real.equilibria
@@ -130,7 +131,7 @@ def test_choices_are_the_most_preferred_perceived_equilibria(conflict, concept):
         for s in h.choices[dm].states:
             assert h.perceived[dm].is_stable(s, dm, concept)
     for o in h.outcomes:
-        assert o["label"] in LABELS
+        assert o.label in LABELS
 
 
 # -- unseen states -----------------------------------------------------------------------------
@@ -158,11 +159,11 @@ def test_unseen_states_create_equilibria_that_vanish_with_awareness():
 def test_covert_option_gives_a_stealthy_outcome_that_awareness_removes():
     h = analyze_hypergame(covert(), concepts=["nash", "seq"], concept_for_choice="nash")
     [o] = h.outcomes
-    assert o["states"] == [4] and o["label"] == "stealthy"
-    assert o["stable_with_awareness"]["nash"] is True and o["stable_in_reality"]["nash"] is False
-    assert "a does not perceive state 4" in o["explanation"]
+    assert o.states == [4] and o.label == "stealthy"
+    assert o.stable_with_awareness["nash"] is True and o.stable_in_reality["nash"] is False
+    assert "a does not perceive state 4" in o.summary()
     h2 = analyze_hypergame(covert(aware=True), concepts=["nash"], concept_for_choice="nash")
-    assert [(o["states"], o["label"]) for o in h2.outcomes] == [([3], "steady")]
+    assert [(o.states, o.label) for o in h2.outcomes] == [([3], "steady")]
 
 
 def test_unaware_of_its_own_option_a_dm_stays_put():
@@ -175,7 +176,7 @@ def test_unaware_of_its_own_option_a_dm_stays_put():
     assert h.reality.equilibria["nash"] == [2]
     assert h.aware.equilibria["nash"] == [1, 2]        # state 2 is frozen for a, state 1 too
     assert h.perceived["a"].equilibria["nash"] == [1]
-    assert [(o["states"], o["label"]) for o in h.outcomes] == [([1], "stealthy")]
+    assert [(o.states, o.label) for o in h.outcomes] == [([1], "stealthy")]
 
 
 @pytest.mark.parametrize("concepts", [["nash", "gmr", "smr", "seq"], ["sim", "seqsim"]])
@@ -250,17 +251,17 @@ def test_second_level_predicts_the_others_choice():
     h = analyze_hypergame(deterrence(of_others=Perception("challenger", preferences={"defender": NEVER_RETALIATES})),
                           concepts=["seq"], concept_for_choice="seq")
     [x] = h.second_level
-    assert (x["dm"], x["about"]) == ("defender", "challenger")
-    assert x["predicted_choice"]["options"] == [{"challenger.advance": True}]
-    assert x["correct"] is True
-    assert x["equilibria"]["seq"] == [2]
+    assert (x.dm, x.about) == ("defender", "challenger")
+    assert x.predicted.settings == [{"challenger.advance": True}]
+    assert x.correct is True
+    assert x.equilibria["seq"] == [2]
     # a defender that assumes the challenger sees the truth expects peace, and is wrong
     h2 = analyze_hypergame(deterrence(of_others=Perception("challenger", preferences={"defender": DEFENDER_TRUE})),
                            concepts=["seq"], concept_for_choice="seq")
     [y] = h2.second_level
-    assert y["predicted_choice"]["options"] == [{"challenger.advance": False}]
-    assert y["correct"] is False
-    assert "wrong" in y["explanation"]
+    assert y.predicted.settings == [{"challenger.advance": False}]
+    assert y.correct is False
+    assert "wrong" in y.summary()
 
 
 def test_second_level_respects_what_k_believes_j_cannot_see():
@@ -268,9 +269,9 @@ def test_second_level_respects_what_k_believes_j_cannot_see():
     c.perceptions = {"b": Perception("b", of_others={"a": Perception("a", unaware_options=["b.y"])})}
     h = analyze_hypergame(c, concepts=["nash"], concept_for_choice="nash")
     [x] = h.second_level
-    assert x["equilibria"]["nash"] == [2]
-    assert x["predicted_choice"]["options"] == [{"a.x": True}]
-    assert x["correct"] is False                     # in truth a sees b.y and picks x = N
+    assert x.equilibria["nash"] == [2]
+    assert x.predicted.settings == [{"a.x": True}]
+    assert x.correct is False                     # in truth a sees b.y and picks x = N
 
 
 # -- output ------------------------------------------------------------------------------------
@@ -298,7 +299,7 @@ def test_ties_give_every_combination_and_clashes_are_infeasible():
     h = analyze_hypergame(c, concepts=["nash"], concept_for_choice="nash")
     # everything is an equilibrium and equally liked: both settings for each DM
     assert len(h.outcomes) == 4
-    assert sorted(o["label"] for o in h.outcomes) == ["infeasible", "steady", "steady", "steady"]
+    assert sorted(o.label for o in h.outcomes) == ["infeasible", "steady", "steady", "steady"]
 
 
 def test_graph_form_uses_the_common_choice():
@@ -310,8 +311,8 @@ def test_graph_form_uses_the_common_choice():
     h = analyze_hypergame(g, concepts=["nash"], concept_for_choice="nash")
     assert h.perceived["a"].equilibria["nash"] == [2]
     for o in h.outcomes:
-        assert o["label"] in LABELS
-        assert "options" not in o
+        assert o.label in LABELS
+        assert o.options is None and "options" not in o.to_dict()
 
 
 # -- errors ------------------------------------------------------------------------------------
@@ -359,3 +360,93 @@ def test_graph_form_rejects_unaware_options():
 def test_unknown_concept_is_an_error():
     with pytest.raises(DetenteError):
         analyze_hypergame(covert(), concepts=["nash"], concept_for_choice="bogus")
+
+
+# -- typed results: the same content as the plain data they replaced -------------------------------
+GOLDEN = Path(__file__).with_name("golden") / "hypergame.json"
+"""``to_dict()`` and ``summary()`` as the analysis gave them when it returned plain dicts."""
+
+
+def golden_cases() -> dict:
+    import detente
+
+    uk = detente.load(Path(__file__).resolve().parents[2] / "examples" / "ukraine-ceasefire.yaml")
+    covert2 = covert(aware=True)
+    covert2.perceptions = {"b": Perception("b", of_others={"a": Perception("a", unaware_options=["b.y"])})}
+    return {
+        "uk": (uk, {}),
+        "uk_nash": (uk, {"concepts": ["nash", "gmr"], "concept_for_choice": "nash"}),
+        "det": (deterrence(), {"concepts": ["nash", "gmr", "smr", "seq"], "concept_for_choice": "seq"}),
+        "det2": (deterrence(of_others=Perception("challenger", preferences={"defender": NEVER_RETALIATES})),
+                 {"concepts": ["seq"], "concept_for_choice": "seq"}),
+        "det3": (deterrence(of_others=Perception("challenger", preferences={"defender": DEFENDER_TRUE})),
+                 {"concepts": ["seq", "nash"], "concept_for_choice": "seq"}),
+        "covert": (covert(), {"concepts": ["nash", "seq"], "concept_for_choice": "nash"}),
+        "covert2": (covert2, {"concepts": ["nash"], "concept_for_choice": "nash"}),
+        "ties": (Conflict("ties", [DecisionMaker("a", [Option("x", "a")], Ranking([[1, 2, 3]])),
+                                   DecisionMaker("b", [Option("y", "b")], Ranking([[1, 2, 3]]))],
+                          feasibility=Feasibility(infeasible=["a.x and b.y"])),
+                 {"concepts": ["nash"], "concept_for_choice": "nash"}),
+        "own": (Conflict("own", [DecisionMaker("a", [Option("z", "a")], Prioritization(["a.z", "b.w"])),
+                                 DecisionMaker("b", [Option("w", "b")], Prioritization(["not b.w"]))],
+                         perceptions={"a": Perception("a", unaware_options=["a.z"])}),
+                {"concepts": ["nash"], "concept_for_choice": "nash"}),
+        "params": (Conflict("params", [DecisionMaker("a", [Option("x", "a")], Payoff("cost * a.x + b.y")),
+                                       DecisionMaker("b", [Option("y", "b")], Payoff("cost * b.y + a.x"))],
+                            parameters={"cost": -1.0}, perceptions={"a": Perception("a", parameters={"cost": 1.0})}),
+                   {"concepts": ["nash", "seq"], "concept_for_choice": "nash"}),
+    }
+
+
+@pytest.mark.parametrize("name", sorted(json.loads(GOLDEN.read_text(encoding="utf-8"))))
+def test_typed_results_keep_the_plain_data_and_the_narrative(name):
+    old = json.loads(GOLDEN.read_text(encoding="utf-8"))[name]
+    conflict, kw = golden_cases()[name]
+    h = analyze_hypergame(conflict, **kw)
+    new = json.loads(json.dumps(h.to_dict()))
+    # a DM without a perception used to get {} for its differences; now the empty shape
+    for dm, v in old["to_dict"]["perceived"].items():
+        if v["differences"] == {}:
+            assert new["perceived"][dm]["differences"] == {"preferences": [], "parameters": {},
+                                                           "unaware_options": [], "unaware_states": []}
+            v["differences"] = new["perceived"][dm]["differences"]
+    assert new == old["to_dict"]
+    assert h.summary() == old["summary"]
+
+
+def test_results_are_typed_data_with_the_prose_kept_apart():
+    import dataclasses
+
+    from detente.analysis import narrative
+    from detente.analysis.hypergame import (Departure, HypergameOutcome, PerceivedEquilibrium, PerceivedView,
+                                            SecondLevelView)
+
+    h = analyze_hypergame(deterrence(of_others=Perception("challenger", preferences={"defender": DEFENDER_TRUE})),
+                          concepts=["nash", "seq"], concept_for_choice="seq")
+    [o] = h.outcomes
+    assert isinstance(o, HypergameOutcome) and dataclasses.is_dataclass(o)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        o.label = "steady"  # type: ignore[misc]
+    # the reason is data: who moves, where to, which options change
+    assert o.departure == Departure("defender", 2, 4, "seq", {"defender.retaliate": True})
+    assert o.departure.summary() == "defender would move to state 4 (defender.retaliate N→Y) and no sanction deters it."
+    assert o.to_dict()["explanation"] == narrative.outcome_explanation(o)
+    assert all(isinstance(x, PerceivedEquilibrium) for x in h.perceived_equilibria)
+    views = h.views
+    assert isinstance(views["challenger"], PerceivedView)
+    assert views["challenger"].differences.preferences == ["defender"] and not views["challenger"].perceives_truth
+    assert views["defender"].perceives_truth and not views["defender"].differences.differs
+    [x] = h.second_level
+    assert isinstance(x, SecondLevelView) and x.predicted.settings == [{"challenger.advance": False}]
+    assert x.actual.settings == [{"challenger.advance": True}] and x.correct is False
+    # the top-level result answers like the others: equilibria by concept, 1-based states
+    assert h.equilibria == h.hypergame_equilibria == {"nash": [4], "seq": [4]}
+    assert "defender" not in narrative.perception_text(views["defender"].differences)
+
+
+def test_a_perceived_parameter_the_model_lacks_is_described():
+    from detente.analysis.hypergame import ParameterMisperception, PerceptionDifferences
+    from detente.analysis.narrative import perception_text
+
+    # the model has no true value to compare with: no "(true ...)" part, and no crash
+    assert perception_text(PerceptionDifferences(parameters={"k": ParameterMisperception(None, 2.0)})) == "k=2"

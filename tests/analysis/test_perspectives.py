@@ -1,6 +1,7 @@
 """Perspectives side by side: every view analysed alike, and the differences explained."""
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -44,19 +45,22 @@ def test_every_view_is_the_plain_analysis_of_that_view():
 def test_differences_name_the_dm_and_the_reason():
     cmp = analyze_perspectives(pd_with_views(), concepts=["nash", "seq"])
     diffs = cmp.differences()
-    at1 = [d for d in diffs["states"] if d["state"] == 1 and d["concept"] == "nash"]
-    assert [d["dm"] for d in at1] == ["bob"]          # alice's verdict is the same in every view
+    at1 = [d for d in diffs.states if d.state == 1 and d.concept == "nash"]
+    assert [d.dm for d in at1] == ["bob"]          # alice's verdict is the same in every view
     d = at1[0]
-    assert d["stable"] == {"model": True, "trusting": False, "same": True}
-    assert d["why"]["model"] == "stable: it has no improving move"
-    assert "move to state 3 (bob.cooperate N→Y)" in d["why"]["trusting"]
+    assert d.stable == {"model": True, "trusting": False, "same": True}
+    assert d.why["model"] == "stable: it has no improving move"
+    assert d.reasons["model"].move_to is None and d.reasons["trusting"].move_to == 3
+    assert "move to state 3 (bob.cooperate N→Y)" in d.why["trusting"]
+    assert d.reasons["trusting"].options_changed == {"bob.cooperate": True}
     # mutual cooperation holds under SEQ in the model (each defection is punished) but not for trusting bob
-    [o] = [x for x in diffs["outcomes"] if x["outcome"] == "mutual_cooperation" and x["concept"] == "seq"]
-    assert o["equilibrium"] == {"model": True, "trusting": False, "same": True}
-    assert [x["dm"] for x in o["dms"]] == ["alice"]
-    seq4 = [x for x in diffs["states"] if x["state"] == 4 and x["concept"] == "seq"]
-    assert [x["dm"] for x in seq4] == ["alice"]
-    assert "answered by bob to 1" in seq4[0]["why"]["model"]
+    [o] = [x for x in diffs.outcomes if x.outcome == "mutual_cooperation" and x.concept == "seq"]
+    assert o.equilibrium == {"model": True, "trusting": False, "same": True}
+    assert [x.dm for x in o.dms] == ["alice"]
+    seq4 = [x for x in diffs.states if x.state == 4 and x.concept == "seq"]
+    assert [x.dm for x in seq4] == ["alice"]
+    assert "answered by bob to 1" in seq4[0].why["model"]
+    assert seq4[0].reasons["model"].answered_by == [("bob", 1)]
     text = "\n".join(cmp.difference_lines())
     assert "Outcome 'mutual_cooperation' (SEQ): an equilibrium in model, same; not in trusting." in text
     assert "trusting [preferences of bob]" in text
@@ -66,17 +70,19 @@ def test_a_view_equal_to_the_model_adds_no_difference():
     pd = detente.examples.prisoners_dilemma()
     pd.perspectives["same"] = Perspective("same")
     cmp = analyze_perspectives(pd)
-    assert cmp.differences() == {"outcomes": [], "states": []}
+    assert cmp.differences().to_dict() == {"outcomes": [], "states": []}
+    assert not cmp.differences()
     assert cmp.difference_lines() == ["Every view gives the same verdicts on the named outcomes and equilibria."]
 
 
 def test_parameter_perspectives_record_what_they_change():
     cmp = analyze_perspectives(deal(cheap={"price": 4.0}), concepts=["nash"])
-    assert cmp.changes["cheap"] == {"parameters": {"price": {"model": 6.0, "perspective": 4.0}}, "preferences": []}
+    assert cmp.changes["cheap"].to_dict() == {"parameters": {"price": {"model": 6.0, "perspective": 4.0}}, "preferences": []}
+    assert cmp.changes["cheap"].parameters["price"].perspective == 4.0 and not cmp.changes["model"]
     assert cmp.outcomes()["model"]["trade"]["equilibrium"] == {"nash": True}
     assert cmp.outcomes()["cheap"]["trade"]["equilibrium"] == {"nash": False}
-    [d] = [x for x in cmp.differences()["states"] if x["state"] == 4]
-    assert d["dm"] == "seller" and d["stable"] == {"model": True, "cheap": False}
+    [d] = [x for x in cmp.differences().states if x.state == 4]
+    assert d.dm == "seller" and d.stable == {"model": True, "cheap": False}
     assert any("price=4 (model 6)" in line for line in cmp.difference_lines())
 
 
@@ -98,7 +104,7 @@ def test_to_dict_is_shaped_like_the_plain_analysis():
     assert t["perspective"] == "trusting"
     assert "states" not in t and "witnesses" not in t
     assert "model" in cmp.to_dict()
-    json.dumps(cmp.differences())
+    json.dumps(cmp.differences().to_dict())
 
 
 def test_a_perspective_named_model_keeps_the_base_apart():
@@ -128,7 +134,7 @@ def test_views_with_other_states_are_left_out_of_state_comparisons():
     cmp = analyze_perspectives(c, concepts=["nash"])
     assert cmp.analyses["no_trade"].n_states == 2        # no state where the seller sells
     assert list(cmp.comparable_views()) == ["model"]
-    assert all(set(d["stable"]) == {"model"} for d in cmp.differences()["states"])
+    assert all(set(d.stable) == {"model"} for d in cmp.differences().states)
 
 
 def test_verdict_reason_for_a_sanctioned_move():
@@ -205,3 +211,37 @@ def test_flagship_json_has_perspectives_and_hypergame():
             assert isinstance(o["states"], list) and set(o["equilibrium"]) == set(out["equilibria"])
     labels = {o["label"] for o in out["hypergame"]["outcomes"]}
     assert labels and all(o["states"] or o["label"] == "infeasible" for o in out["hypergame"]["outcomes"])
+
+
+# -- typed results: the same content as the plain data they replaced -------------------------------
+GOLDEN = Path(__file__).with_name("golden") / "perspectives.json"
+"""``differences()``, ``difference_lines()``, ``summary()`` and ``perspective_changes`` as they were
+when the comparison returned plain dicts."""
+
+
+def _golden_case(name: str):
+    from detente.analysis.perspectives import analyze_perspectives
+
+    if name == "p_uk":
+        conflict = detente.load(Path(__file__).resolve().parents[2] / "examples" / "ukraine-ceasefire.yaml")
+        return conflict, analyze_perspectives(conflict)
+    pd = detente.examples.prisoners_dilemma()
+    pd.perspectives["trusting"] = Perspective("trusting", preferences={"bob": Prioritization(["alice.cooperate",
+                                                                                             "bob.cooperate"])})
+    return pd, analyze_perspectives(pd, **({"concepts": ["nash"]} if name == "p_pd_nash" else {}))
+
+
+@pytest.mark.parametrize("name", sorted(json.loads(GOLDEN.read_text(encoding="utf-8"))))
+def test_typed_differences_keep_the_plain_data_and_the_narrative(name):
+    from detente.analysis.perspectives import PerspectiveDifferences, perspective_changes
+
+    old = json.loads(GOLDEN.read_text(encoding="utf-8"))[name]
+    conflict, cmp = _golden_case(name)
+    diffs = cmp.differences()
+    assert isinstance(diffs, PerspectiveDifferences)
+    assert json.loads(json.dumps(diffs.to_dict())) == old["differences"]
+    assert cmp.difference_lines() == old["lines"]
+    assert {k: perspective_changes(conflict, k).to_dict() for k in conflict.perspectives} == old["changes"]
+    if "summary" in old:
+        assert cmp.summary() == old["summary"]
+        assert cmp.difference_lines(outcome_details=False) == old["lines_short"]

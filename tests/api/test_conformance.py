@@ -11,7 +11,7 @@ import pytest
 
 import detente
 from detente import analysis
-from detente.model import Conflict, DecisionMaker, Option, Payoff
+from detente.model import Conflict, DecisionMaker, Option, Payoff, Perception, Perspective
 
 ANALYSES = ["analyze", "sweep", "monte_carlo", "evolve", "coalition_stability", "merged_analysis",
             "limited_move", "inverse", "analyze_perspectives", "analyze_hypergame", "brief", "report_data"]
@@ -49,6 +49,45 @@ def build_results() -> dict[type, object]:
 @pytest.fixture(scope="module")
 def results() -> dict[type, object]:
     return build_results()
+
+
+PART_MODULES = ["hypergame", "perspectives"]
+"""Analyses whose results are made of typed parts: every exported class there with to_dict() is a
+part (or a result type) and is checked here."""
+
+
+def deal() -> Conflict:
+    """A seller who underrates what the trade is worth to the buyer; a view with a lower price."""
+    return Conflict("deal", [
+        DecisionMaker("buyer", [Option("buy")], Payoff("buyer.buy * seller.sell * (value - price) - 0.1 * buyer.buy")),
+        DecisionMaker("seller", [Option("sell")], Payoff("seller.sell * (price - reserve)")),
+    ], parameters={"value": 10.0, "price": 6.0, "reserve": 5.0}, outcomes={"trade": "buyer.buy and seller.sell"},
+        perspectives={"cheap": Perspective("cheap", parameters={"price": 4.0})},
+        perceptions={"seller": Perception("seller", parameters={"value": 5.0},
+                                          of_others={"buyer": Perception("buyer")})})
+
+
+def build_parts() -> dict[type, list[object]]:
+    """Every part of a hypergame and of a perspectives comparison, by type."""
+    h = detente.analyze_hypergame(deal())
+    cmp = detente.analyze_perspectives(deal())
+    diffs = cmp.differences()
+    found: list[object] = [*h.perceived.values(), *h.views.values(), *h.choices.values(), *h.differences.values(),
+                           *[p for d in h.differences.values() for p in d.parameters.values()],
+                           *h.outcomes, *h.perceived_equilibria, *h.second_level,
+                           *[x.departure for x in [*h.outcomes, *h.perceived_equilibria] if x.departure],
+                           diffs, *diffs.outcomes, *[d for o in diffs.outcomes for d in o.dms], *diffs.states,
+                           *[r for s in diffs.states for r in s.reasons.values()], *cmp.changes.values(),
+                           *[p for c in cmp.changes.values() for p in c.parameters.values()]]
+    parts: dict[type, list[object]] = {}
+    for x in found:
+        parts.setdefault(type(x), []).append(x)
+    return parts
+
+
+@pytest.fixture(scope="module")
+def parts() -> dict[type, list[object]]:
+    return build_parts()
 
 
 @pytest.mark.parametrize("name", ANALYSES)
@@ -91,6 +130,31 @@ def test_result_has_to_dict_summary_and_equilibria_by_concept(results, cls):
         for key, states in eq.items():
             assert isinstance(key, str), f"{cls.__name__}.equilibria keyed by {type(key).__name__}"
             assert isinstance(states, list) and all(type(s) is int for s in states), cls.__name__
+
+
+def test_every_part_type_is_covered(parts):
+    import importlib
+
+    for name in PART_MODULES:
+        module = importlib.import_module(f"detente.analysis.{name}")
+        for attr in module.__all__:
+            obj = getattr(module, attr)
+            if inspect.isclass(obj) and hasattr(obj, "to_dict") and obj not in analysis.RESULT_TYPES:
+                assert obj in parts, f"{name}.{attr} has to_dict() but no instance is checked here"
+
+
+@pytest.mark.parametrize("cls", sorted(build_parts(), key=lambda c: c.__name__), ids=lambda c: c.__name__)
+def test_part_has_to_dict_and_summary(parts, cls):
+    import dataclasses
+
+    for part in parts[cls]:
+        data = part.to_dict()
+        assert isinstance(data, dict)
+        json.dumps(data)
+        text = part.summary()
+        assert isinstance(text, str) and text.strip(), cls.__name__
+        if not isinstance(part, detente.Analysis):
+            assert dataclasses.is_dataclass(part) and cls.__dataclass_params__.frozen, f"{cls.__name__} is frozen data"
 
 
 def test_progress_is_called_with_done_and_total():

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -29,6 +29,9 @@ from ..model import Conflict
 from .common import DEFAULT_CONCEPTS, Progress
 from .equilibria import Analysis, analyze, verdict_to_dict
 from .sweep import SweepResult, sweep
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .hypergame import HypergameAnalysis
 
 
 @dataclass
@@ -78,7 +81,7 @@ class Briefing:
     status_quo: int | None
     concepts: list[str]
     views: list[PerspectiveView]
-    hypergame: Any = None
+    hypergame: HypergameAnalysis | None = None
     sweeps: list[SweepResult] = field(default_factory=list)
     tippings: list[FocalTipping] = field(default_factory=list)
     """Per DM that rejects the outcome (unstable under every concept in the model) and sweep:
@@ -116,7 +119,7 @@ class Briefing:
             "sweeps": [s.to_dict() for s in self.sweeps],
             "tippings": [t.to_dict() for t in self.tippings],
         }
-        if self.hypergame is not None and hasattr(self.hypergame, "to_dict"):
+        if self.hypergame is not None:
             out["hypergame"] = self.hypergame.to_dict()
         return out
 

@@ -54,6 +54,22 @@ def state_list(states: Iterable[int], limit: int = 40) -> str:
     return ", ".join(map(str, items[:limit])) + f", … ({len(items)} in all)"
 
 
+def option_values_changed(analysis: "Analysis", a: int, b: int) -> dict[str, bool]:
+    """{option: its value at state ``b``} for each option that differs between states ``a`` and
+    ``b`` (1-based); empty in graph form.
+
+    >>> import detente
+    >>> option_values_changed(detente.analyze(detente.examples.prisoners_dilemma()), 4, 3)
+    {'alice.cooperate': False}
+    """
+    space = analysis.compiled.space
+    if space is None:
+        return {}
+    ca, cb = int(space.codes[a - 1]), int(space.codes[b - 1])
+    return {o.qualified_name: bool((cb >> k) & 1) for k, o in enumerate(analysis.conflict.options)
+            if ((ca ^ cb) >> k) & 1}
+
+
 def as_compiled(obj: "Conflict | Compiled | Analysis", parameters: Mapping[str, float] | None = None,
                 perspective: str | None = None) -> Compiled:
     """A :class:`Compiled` conflict from a Conflict, a Compiled one, or an Analysis."""
@@ -149,5 +165,5 @@ def coalition_names(compiled: Compiled, members: Sequence[int]) -> list[str]:
     return [compiled.game.dm_names[i] for i in members]
 
 
-__all__ = ["DEFAULT_CONCEPTS", "Progress", "state_list", "as_compiled", "resolve_state", "resolve_states",
+__all__ = ["DEFAULT_CONCEPTS", "Progress", "state_list", "option_values_changed", "as_compiled", "resolve_state", "resolve_states",
            "dm_indices", "coalition_list", "coalition_names"]

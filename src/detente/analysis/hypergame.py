@@ -46,7 +46,7 @@ own perceived game (Takahashi, Fraser & Hipel 1984).
 ... ], perceptions={"challenger": Perception("challenger",
 ...                 preferences={"defender": Prioritization(["not defender.retaliate"])})})
 >>> h = analyze_hypergame(deterrence, concepts=["seq"])
->>> [(o["states"], o["label"]) for o in h.outcomes]      # it advances; the defender retaliates
+>>> [(o.states, o.label) for o in h.outcomes]      # it advances; the defender retaliates
 [([2], 'unsteady')]
 """
 
@@ -56,23 +56,23 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from itertools import product
-from typing import Any
+from typing import Any, Literal, get_args
 
 import numpy as np
 
 from .. import limits
 from ..engine.moves import GraphMoves
-from ..engine.stability import CONCEPT_LABELS, Game, normalize_concepts, stability
+from ..engine.stability import Game, normalize_concepts, stability
 from ..engine.states import StateSpace
 from ..errors import DetenteError, ModelError
 from ..model import Conflict, Perception
+from .common import option_values_changed
 from .compile import Compiled, compile_conflict
 from .equilibria import DEFAULT_CONCEPTS, Analysis
 
 MAX_OUTCOMES = 1000
 """At most this many combinations of tied choices are reported (``truncated`` says so)."""
 
-LABELS = ("steady", "unsteady", "stealthy", "unforeseen", "unstable", "infeasible")
 
 
 # -- the perceived game as an analysis ---------------------------------------------------------
@@ -140,17 +140,271 @@ class PerceivedAnalysis(Analysis):
 
 
 # -- results -----------------------------------------------------------------------------------
-@dataclass
+Label = Literal["steady", "unsteady", "stealthy", "unforeseen", "unstable", "infeasible"]
+"""The label of a state or hypergame outcome (see the module docstring)."""
+
+LABELS: tuple[str, ...] = get_args(Label)
+"""Every label, in the order of the module docstring."""
+
+Basis = Literal["perceived equilibria", "own stability (no perceived equilibrium)", "most preferred perceived state"]
+"""Why a DM chose its states: its perceived equilibria; with none, the states stable for it alone."""
+
+BY_PERCEIVED_EQUILIBRIA: Basis = "perceived equilibria"
+BY_OWN_STABILITY: Basis = "own stability (no perceived equilibrium)"
+BY_PREFERENCE: Basis = "most preferred perceived state"
+
+
+@dataclass(frozen=True)
 class Choice:
-    """What one DM chooses in its perceived game (0-based engine indices inside, 1-based out)."""
+    """What one DM chooses in the game as it perceives it.
+
+    ``states`` are the chosen (tied) states, 1-based in the true model's numbering; ``basis``
+    says what the choice rests on; ``settings`` are the distinct settings of the DM's own options
+    among ``states`` (option form; empty in graph form).
+    """
 
     dm: str
-    states: list[int]                 # 1-based true state numbers, the chosen (tied) states
-    basis: str                        # "perceived equilibria" or "own stability (no perceived equilibrium)"
-    settings: list[dict[str, bool]]   # the distinct settings of the DM's own options (option form)
+    states: list[int]
+    basis: Basis
+    settings: list[dict[str, bool]]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"states": self.states, "basis": self.basis, "options": self.settings}
+        """Plain data: ``{"states", "basis", "options"}``."""
+        return {"states": list(self.states), "basis": self.basis, "options": [dict(x) for x in self.settings]}
+
+    def summary(self) -> str:
+        """The choice in one sentence."""
+        from .narrative import choice_text
+
+        return choice_text(self)
+
+
+@dataclass(frozen=True)
+class ParameterMisperception:
+    """A parameter a DM perceives at another value (``true`` is None when the model has none)."""
+
+    true: float | None
+    perceived: float
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data: ``{"true", "perceived"}``."""
+        return {"true": self.true, "perceived": self.perceived}
+
+    def summary(self) -> str:
+        """``"0 (true 0.1)"``."""
+        return f"{self.perceived:g}" + ("" if self.true is None else f" (true {self.true:g})")
+
+
+@dataclass(frozen=True)
+class PerceptionDifferences:
+    """How a DM's perceived game differs from the true one.
+
+    ``preferences``: the other DMs whose perceived ranking of the states differs from their
+    true one; ``parameters``: the parameters perceived at other values; ``unaware_options`` and
+    ``unaware_states``: what the DM does not perceive.
+    """
+
+    preferences: list[str] = field(default_factory=list)
+    parameters: dict[str, ParameterMisperception] = field(default_factory=dict)
+    unaware_options: list[str] = field(default_factory=list)
+    unaware_states: list[int] = field(default_factory=list)
+
+    @property
+    def differs(self) -> bool:
+        """Whether the perceived game differs from the true one at all."""
+        return bool(self.preferences or self.parameters or self.unaware_options or self.unaware_states)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data: ``{"preferences", "parameters" {name: {"true", "perceived"}}, "unaware_options",
+        "unaware_states"}``."""
+        return {"preferences": list(self.preferences),
+                "parameters": {k: v.to_dict() for k, v in self.parameters.items()},
+                "unaware_options": list(self.unaware_options), "unaware_states": list(self.unaware_states)}
+
+    def summary(self) -> str:
+        """The differences in words, or ``"the true game"``."""
+        from .narrative import perception_text
+
+        return perception_text(self) or "the true game"
+
+
+@dataclass(frozen=True)
+class Departure:
+    """Why a state is not an equilibrium: ``dm`` can improve from ``state`` to ``to`` and no
+    sanction (for Nash: nothing) deters it.
+
+    ``options_changed`` maps each option the move changes to its new value (option form);
+    ``perceives_state``/``perceives_target`` say whether ``dm`` perceives the two states, which
+    explains a move that only full awareness allows.
+    """
+
+    dm: str
+    state: int
+    to: int
+    concept: str
+    options_changed: dict[str, bool]
+    perceives_state: bool = True
+    perceives_target: bool = True
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data (field names as keys)."""
+        return {"dm": self.dm, "state": self.state, "to": self.to, "concept": self.concept,
+                "options_changed": dict(self.options_changed), "perceives_state": self.perceives_state,
+                "perceives_target": self.perceives_target}
+
+    def summary(self) -> str:
+        """``"b would move to state 3 (b.y N→Y) and nothing stops it."``"""
+        from .narrative import departure_text
+
+        return departure_text(self)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Labelled:
+    """A label (see the module docstring) and the facts behind it.
+
+    ``stable_in_reality``/``stable_with_awareness``: {concept: is the state an equilibrium of the
+    true game / of reality with awareness limits}; ``perceived_stable``: {dm: does the DM
+    perceive it as a ``concept`` equilibrium}; ``unaware``: the DMs that do not perceive the
+    state; ``departure``: for a state that is not a ``concept`` equilibrium of reality with
+    awareness limits (of the true game, for ``stealthy``), the first DM's undeterred move.
+    """
+
+    label: Label
+    concept: str
+    stable_in_reality: dict[str, bool]
+    stable_with_awareness: dict[str, bool]
+    perceived_stable: dict[str, bool]
+    unaware: list[str] = field(default_factory=list)
+    departure: Departure | None = None
+
+    def _label_dict(self) -> dict[str, Any]:
+        return {"label": self.label, "stable_in_reality": dict(self.stable_in_reality),
+                "stable_with_awareness": dict(self.stable_with_awareness),
+                "perceived_stable": dict(self.perceived_stable)}
+
+
+@dataclass(frozen=True, kw_only=True)
+class PerceivedEquilibrium(Labelled):
+    """A state some DM perceives as an equilibrium (``perceived_by``), labelled like an outcome."""
+
+    state: int
+    perceived_by: list[str]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data: ``{"state", "perceived_by", "label", "stable_in_reality",
+        "stable_with_awareness", "perceived_stable", "explanation"}``."""
+        from .narrative import label_explanation
+
+        return {"state": self.state, "perceived_by": list(self.perceived_by), **self._label_dict(),
+                "explanation": label_explanation(self)}
+
+    def summary(self) -> str:
+        """The label and why, in words."""
+        from .narrative import label_explanation
+
+        return f"State {self.state}: {self.label.upper()}. {label_explanation(self)}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class HypergameOutcome(Labelled):
+    """One hypergame outcome: the DMs' choices combined, and its label.
+
+    ``states``: the resulting state (``[]`` when the choices combine into no feasible state);
+    ``chosen_by``: {dm: the states it takes its options from}; ``options``: {option: taken} of
+    the combination (option form; None in graph form).
+    """
+
+    states: list[int]
+    chosen_by: dict[str, list[int]]
+    options: dict[str, bool] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data: ``{"states", "chosen_by", "options" (option form), "label",
+        "stable_in_reality", "stable_with_awareness", "perceived_stable", "explanation"}``."""
+        from .narrative import outcome_explanation
+
+        out: dict[str, Any] = {"states": list(self.states), "chosen_by": {k: list(v) for k, v in self.chosen_by.items()}}
+        if self.options is not None:
+            out["options"] = dict(self.options)
+        out.update(self._label_dict())
+        out["explanation"] = outcome_explanation(self)
+        return out
+
+    def summary(self) -> str:
+        """The outcome, its label and why, in words."""
+        from .narrative import outcome_line
+
+        return outcome_line(self)
+
+
+@dataclass(frozen=True)
+class PerceivedView:
+    """One DM's view of the game: what it perceives and what it chooses.
+
+    ``concept`` drives its choice; ``equilibria``: {concept: states} of its perceived game; ``perceives_truth``: whether its
+    perceived game is the true one; ``n_perceived_states``: how many states it perceives;
+    ``description``: the perception's own description.
+    """
+
+    dm: str
+    concept: str
+    equilibria: dict[str, list[int]]
+    perceives_truth: bool
+    differences: PerceptionDifferences
+    n_perceived_states: int
+    choice: Choice
+    description: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data: ``{"equilibria", "perceives_truth", "differences", "unaware_options",
+        "unaware_states", "n_perceived_states", "choice", "description"}``."""
+        return {"equilibria": {c: list(v) for c, v in self.equilibria.items()},
+                "perceives_truth": self.perceives_truth, "differences": self.differences.to_dict(),
+                "unaware_options": list(self.differences.unaware_options),
+                "unaware_states": list(self.differences.unaware_states),
+                "n_perceived_states": self.n_perceived_states, "choice": self.choice.to_dict(),
+                "description": self.description}
+
+    def summary(self) -> str:
+        """What the DM perceives and chooses, in one sentence."""
+        from .narrative import view_line
+
+        return view_line(self)
+
+
+@dataclass(frozen=True)
+class SecondLevelView:
+    """DM ``dm``'s model of how DM ``about`` perceives the game, and its prediction.
+
+    ``equilibria``: {concept: states} of the game as ``dm`` believes ``about`` perceives it;
+    ``predicted``: the choice that game gives ``about``; ``actual``: ``about``'s first-level
+    choice; ``correct``: the prediction names the same own-option settings (graph form: the
+    same states).
+    """
+
+    dm: str
+    about: str
+    concept: str
+    equilibria: dict[str, list[int]]
+    predicted: Choice
+    actual: Choice
+    correct: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data: ``{"dm", "about", "equilibria", "predicted_choice", "actual_choice", "correct",
+        "explanation"}``."""
+        from .narrative import second_level_text
+
+        return {"dm": self.dm, "about": self.about, "equilibria": {c: list(v) for c, v in self.equilibria.items()},
+                "predicted_choice": self.predicted.to_dict(), "actual_choice": self.actual.to_dict(),
+                "correct": self.correct, "explanation": second_level_text(self)}
+
+    def summary(self) -> str:
+        """The prediction and whether it is right, in one sentence."""
+        from .narrative import second_level_text
+
+        return second_level_text(self)
 
 
 @dataclass
@@ -159,13 +413,18 @@ class HypergameAnalysis:
 
     - ``reality``: the true game; ``aware``: reality with each DM's awareness limits;
     - ``perceived[dm]``: the analysis of the game as ``dm`` perceives it;
-    - ``choices[dm]``: the states ``dm`` chooses its options from;
-    - ``outcomes``: list of {states, options, chosen_by, label, stable_in_reality,
-      stable_with_awareness, perceived_stable, explanation};
-    - ``perceived_equilibria``: every state some DM perceives as an equilibrium, labelled alike;
-    - ``hypergame_equilibria``: {concept: states stable for each DM in its own perceived game};
-    - ``second_level``: list of {dm, about, equilibria, predicted_choice, actual_choice,
-      correct, explanation}.
+    - ``views[dm]``: what ``dm`` perceives and chooses (:class:`PerceivedView`);
+    - ``choices[dm]``: the states ``dm`` chooses its options from (:class:`Choice`);
+    - ``differences[dm]``: how ``dm``'s perceived game differs from the true one;
+    - ``outcomes``: the hypergame outcomes (:class:`HypergameOutcome`), each labelled;
+    - ``perceived_equilibria``: every state some DM perceives as an equilibrium, labelled alike
+      (:class:`PerceivedEquilibrium`);
+    - ``hypergame_equilibria`` (also ``equilibria``): {concept: states stable for each DM in its
+      own perceived game};
+    - ``second_level``: each DM's model of another DM's view (:class:`SecondLevelView`).
+
+    Every state number is the true model's (1-based). :meth:`summary` tells the story in words
+    (see :mod:`detente.analysis.narrative`).
     """
 
     conflict: Conflict
@@ -176,98 +435,58 @@ class HypergameAnalysis:
     perceived: dict[str, Analysis]
     visible: dict[str, np.ndarray]
     choices: dict[str, Choice]
-    outcomes: list[dict[str, Any]] = field(default_factory=list)
-    second_level: list[dict[str, Any]] = field(default_factory=list)
+    outcomes: list[HypergameOutcome] = field(default_factory=list)
+    second_level: list[SecondLevelView] = field(default_factory=list)
     truncated: bool = False
-    differences: dict[str, dict[str, Any]] = field(default_factory=dict)
+    differences: dict[str, PerceptionDifferences] = field(default_factory=dict)
     hypergame_equilibria: dict[str, list[int]] = field(default_factory=dict)
-    perceived_equilibria: list[dict[str, Any]] = field(default_factory=list)
+    perceived_equilibria: list[PerceivedEquilibrium] = field(default_factory=list)
 
     @property
     def labels(self) -> list[str]:
         """The label of every outcome, in order."""
-        return [o["label"] for o in self.outcomes]
+        return [o.label for o in self.outcomes]
+
+    @property
+    def equilibria(self) -> dict[str, list[int]]:
+        """{concept: the hypergame equilibria}: states stable for every DM in its own perceived game."""
+        return self.hypergame_equilibria
+
+    @property
+    def views(self) -> dict[str, PerceivedView]:
+        """{dm: what it perceives and chooses}, in the model's order of DMs."""
+        out = {}
+        for dm in self.reality.dm_names:
+            p = self.conflict.perceptions.get(dm)
+            diff = self.differences.get(dm) or PerceptionDifferences()
+            out[dm] = PerceivedView(dm, self.concept, self.perceived[dm].equilibria, p is None or not diff.differs, diff,
+                                    int(self.visible[dm].sum()), self.choices[dm],
+                                    p.description.strip() if p else "")
+        return out
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for JSON; every state number is the true model's (1-based)."""
-        perceived: dict[str, Any] = {}
-        for dm in self.reality.dm_names:
-            a = self.perceived[dm]
-            p = self.conflict.perceptions.get(dm)
-            perceived[dm] = {
-                "equilibria": a.equilibria,
-                "perceives_truth": p is None or not _perception_differs(self.differences.get(dm, {})),
-                "differences": self.differences.get(dm, {}),
-                "unaware_options": list(p.unaware_options) if p else [],
-                "unaware_states": sorted(set(int(s) for s in p.unaware_states)) if p else [],
-                "n_perceived_states": int(self.visible[dm].sum()),
-                "choice": self.choices[dm].to_dict(),
-                "description": (p.description.strip() if p else ""),
-            }
         return {
             "concept": self.concept,
             "concepts": list(self.concepts),
             "reality": {"equilibria": self.reality.equilibria},
             "reality_with_awareness": {"equilibria": self.aware.equilibria},
-            "perceived": perceived,
-            "outcomes": [dict(o) for o in self.outcomes],
-            "hypergame_equilibria": dict(self.hypergame_equilibria),
-            "perceived_equilibria": [dict(x) for x in self.perceived_equilibria],
+            "perceived": {dm: v.to_dict() for dm, v in self.views.items()},
+            "outcomes": [o.to_dict() for o in self.outcomes],
+            "hypergame_equilibria": {c: list(v) for c, v in self.hypergame_equilibria.items()},
+            "perceived_equilibria": [x.to_dict() for x in self.perceived_equilibria],
             "truncated": self.truncated,
-            "second_level": [dict(x) for x in self.second_level],
+            "second_level": [x.to_dict() for x in self.second_level],
         }
 
     def summary(self) -> str:
         """A short plain-text account: who perceives what, who chooses what, and the verdicts."""
-        c = CONCEPT_LABELS[self.concept]
-        lines = [f"Hypergame (choices and labels by {c}):"]
-        for dm in self.reality.dm_names:
-            diff = self.differences.get(dm, {})
-            notes = _describe_differences(diff)
-            eq = self.perceived[dm].equilibria[self.concept]
-            ch = self.choices[dm]
-            lines.append(f"- {dm} perceives {notes or 'the true game'}; its {c} equilibria: "
-                         f"{_ids(eq)}; it takes its options from state(s) {_ids(ch.states)}"
-                         + ("" if ch.basis == "perceived equilibria" else f" ({ch.basis})") + ".")
-        for o in self.outcomes:
-            where = f"state {o['states'][0]}" if o["states"] else "no feasible state"
-            lines.append(f"- Outcome {where}: {o['label'].upper()}. {o['explanation']}")
-        outcome_states = {o["states"][0] for o in self.outcomes if o["states"]}
-        for x in self.perceived_equilibria:
-            if x["state"] in outcome_states:
-                continue
-            lines.append(f"- Perceived equilibrium state {x['state']} (seen by {', '.join(x['perceived_by'])}): "
-                         f"{x['label'].upper()}. {x['explanation']}")
-        if self.truncated:
-            lines.append(f"- (only the first {MAX_OUTCOMES} combinations of tied choices are shown)")
-        for x in self.second_level:
-            lines.append(f"- Second level: {x['explanation']}")
-        return "\n".join(lines)
+        from .narrative import hypergame_summary
+
+        return hypergame_summary(self)
 
     def __str__(self) -> str:  # pragma: no cover - convenience
         return self.summary()
-
-
-def _ids(states: list[int]) -> str:
-    return ", ".join(map(str, states)) if states else "none"
-
-
-def _perception_differs(diff: dict[str, Any]) -> bool:
-    return bool(diff.get("preferences") or diff.get("parameters") or diff.get("unaware_options")
-                or diff.get("unaware_states"))
-
-
-def _describe_differences(diff: dict[str, Any]) -> str:
-    parts = []
-    if diff.get("preferences"):
-        parts.append("different preferences for " + ", ".join(diff["preferences"]))
-    if diff.get("parameters"):
-        parts.append(", ".join(f"{k}={v['perceived']:g} (true {v['true']:g})" for k, v in diff["parameters"].items()))
-    if diff.get("unaware_options"):
-        parts.append("unaware of option(s) " + ", ".join(diff["unaware_options"]))
-    if diff.get("unaware_states"):
-        parts.append("unaware of state(s) " + ", ".join(map(str, diff["unaware_states"])))
-    return "; ".join(parts)
 
 
 # -- building blocks -------------------------------------------------------------------------
@@ -409,17 +628,17 @@ def _compile_checked(conflict: Conflict, reference: Compiled, where: str,
 
 
 def _choose(analysis: Analysis, dm_index: int, levels: np.ndarray, concept: str,
-            view: np.ndarray) -> tuple[np.ndarray, str]:
+            view: np.ndarray) -> tuple[np.ndarray, Basis]:
     """The choice rule: the perceived equilibria the DM likes most (by ``levels``), ties kept."""
     st = analysis.stable[concept]
     cand = np.flatnonzero(st.all(axis=0) & view)
-    basis = "perceived equilibria"
+    basis = BY_PERCEIVED_EQUILIBRIA
     if cand.size == 0:
         cand = np.flatnonzero(st[dm_index] & view)
-        basis = "own stability (no perceived equilibrium)"
+        basis = BY_OWN_STABILITY
     if cand.size == 0:  # pragma: no cover - the DM's best perceived state is always stable for it
         cand = np.flatnonzero(view)
-        basis = "most preferred perceived state"
+        basis = BY_PREFERENCE
     best = cand[levels[cand] == levels[cand].max()]
     return best, basis
 
@@ -437,13 +656,6 @@ def _own_settings(conflict: Conflict, compiled: Compiled, dm_index: int, states:
     return codes, settings
 
 
-def _moves_text(analysis: Analysis, s: int, q: int) -> str:
-    from .narrative import changed_options
-
-    ch = changed_options(analysis, s, q)
-    return f"state {q}" + (f" ({ch})" if ch else "")
-
-
 # -- the analysis ----------------------------------------------------------------------------
 def analyze_hypergame(conflict: Conflict, *, concept_for_choice: str = "seq",
                       concepts: Iterable[str] = DEFAULT_CONCEPTS,
@@ -457,8 +669,10 @@ def analyze_hypergame(conflict: Conflict, *, concept_for_choice: str = "seq",
     >>> import detente
     >>> pd = detente.examples.prisoners_dilemma()
     >>> h = analyze_hypergame(pd, concepts=["nash"], concept_for_choice="nash")      # no perceptions: everyone sees the truth
-    >>> h.outcomes[0]["states"], h.outcomes[0]["label"]
+    >>> h.outcomes[0].states, h.outcomes[0].label
     ([1], 'steady')
+    >>> h.equilibria["nash"], h.choices["alice"].states
+    ([1], [1])
     """
     concepts = normalize_concepts(concepts)
     choice_c = normalize_concepts([concept_for_choice])[0]
@@ -493,13 +707,13 @@ def analyze_hypergame(conflict: Conflict, *, concept_for_choice: str = "seq",
 
     perceived: dict[str, Analysis] = {}
     perceived_levels: dict[str, np.ndarray] = {}
-    differences: dict[str, dict[str, Any]] = {}
+    differences: dict[str, PerceptionDifferences] = {}
     for k, dm in enumerate(names):
         p_dm = perceptions.get(dm)
         if p_dm is None:
             perceived[dm] = reality
             perceived_levels[dm] = true.game.levels
-            differences[dm] = {}
+            differences[dm] = PerceptionDifferences()
             continue
         where = wheres[dm]
         if p_dm.dm and (not _is_dm(conflict, p_dm.dm) or conflict.dm(p_dm.dm).name != dm):
@@ -531,9 +745,9 @@ def analyze_hypergame(conflict: Conflict, *, concept_for_choice: str = "seq",
     eq_sets = {dm: set(perceived[dm].equilibria[choice_c]) for dm in names}  # once, not per state
     union = sorted(set().union(*eq_sets.values()))
     for s in union[:MAX_OUTCOMES]:
-        item = {"state": s, "perceived_by": [dm for dm in names if s in eq_sets[dm]]}
-        item.update(_label_state(reality, aware, perceived, visible, names, choice_c, s - 1))
-        perceived_eq.append(item)
+        facts = _label_state(reality, aware, perceived, visible, names, choice_c, s - 1)
+        perceived_eq.append(PerceivedEquilibrium(state=s, perceived_by=[dm for dm in names if s in eq_sets[dm]],
+                                                 **facts))
     second = _second_level(base, true, names, perceptions, wheres, visible, perceived_levels, choices,
                            concepts, choice_c)
     return HypergameAnalysis(conflict, concepts, choice_c, reality, aware, perceived, visible, choices,
@@ -558,11 +772,12 @@ def _is_dm(conflict: Conflict, name: str) -> bool:
         return False
 
 
-def _differences(base: Conflict, p: Perception, true: Compiled, levels: np.ndarray, dm: str) -> dict[str, Any]:
+def _differences(base: Conflict, p: Perception, true: Compiled, levels: np.ndarray, dm: str
+                 ) -> PerceptionDifferences:
     """What the perception changes: DMs whose perceived ranking differs, parameters, awareness."""
     prefs = [name for i, name in enumerate(true.game.dm_names)
              if name != dm and not _same_order(levels[i], true.game.levels[i])]
-    params: dict[str, dict[str, float | None]] = {}
+    params: dict[str, ParameterMisperception] = {}
     for k, v in p.parameters.items():
         old = base.parameters.get(k)
         if old is None:
@@ -572,9 +787,8 @@ def _differences(base: Conflict, p: Perception, true: Compiled, levels: np.ndarr
                     old = pp[k]
                     break
         if old is None or float(old) != float(v):
-            params[k] = {"true": None if old is None else float(old), "perceived": float(v)}
-    return {"preferences": prefs, "parameters": params, "unaware_options": list(p.unaware_options),
-            "unaware_states": sorted(set(int(s) for s in p.unaware_states))}
+            params[k] = ParameterMisperception(None if old is None else float(old), float(v))
+    return PerceptionDifferences(prefs, params, list(p.unaware_options), sorted(set(int(s) for s in p.unaware_states)))
 
 
 def _same_order(a: np.ndarray, b: np.ndarray) -> bool:
@@ -617,91 +831,69 @@ def _combine(base: Conflict, true: Compiled, names: list[str], chosen: dict[str,
 
 
 def _judge(base: Conflict, reality: Analysis, aware: Analysis, perceived: dict[str, Analysis],
-           visible: dict[str, np.ndarray], names: list[str], c: str, combo: dict[str, Any]) -> dict[str, Any]:
-    """Label one hypergame outcome (a combination of choices) and explain the label."""
+           visible: dict[str, np.ndarray], names: list[str], c: str, combo: dict[str, Any]) -> HypergameOutcome:
+    """Label one hypergame outcome (a combination of choices), with the facts behind the label."""
     t = combo["index"]
     chosen_by = {dm: (np.asarray(combo["picks"][dm]) + 1).tolist() for dm in names}
-    picks = "; ".join(f"{dm} takes its options from state {_ids(chosen_by[dm])}" for dm in names)
-    res: dict[str, Any] = {"states": [], "chosen_by": chosen_by}
+    options = None
     if combo["code"] is not None:
-        res["options"] = {o.qualified_name: bool((combo["code"] >> k) & 1) for k, o in enumerate(base.options)}
+        options = {o.qualified_name: bool((combo["code"] >> k) & 1) for k, o in enumerate(base.options)}
     if t < 0:
-        res.update(label="infeasible", stable_in_reality={x: False for x in reality.concepts},
-                   stable_with_awareness={x: False for x in reality.concepts},
-                   perceived_stable={dm: False for dm in names},
-                   explanation=(f"{picks}: these choices do not combine into a feasible state."
-                                if combo["code"] is not None else
-                                f"{picks}: the DMs' chosen states have none in common."))
-        return res
-    judged = _label_state(reality, aware, perceived, visible, names, c, t)
-    res["states"] = [t + 1]
-    res.update(judged)
-    res["explanation"] = f"{picks}; together: state {t + 1}. {judged['explanation']}"
-    return res
+        return HypergameOutcome(states=[], chosen_by=chosen_by, options=options, label="infeasible", concept=c,
+                                stable_in_reality={x: False for x in reality.concepts},
+                                stable_with_awareness={x: False for x in reality.concepts},
+                                perceived_stable={dm: False for dm in names})
+    return HypergameOutcome(states=[t + 1], chosen_by=chosen_by, options=options,
+                            **_label_state(reality, aware, perceived, visible, names, c, t))
 
 
 def _label_state(reality: Analysis, aware: Analysis, perceived: dict[str, Analysis],
                  visible: dict[str, np.ndarray], names: list[str], c: str, t: int) -> dict[str, Any]:
-    """The label of state index ``t`` (see the module docstring) with the facts behind it."""
-    label_c = CONCEPT_LABELS[c]
+    """The label of state index ``t`` (see the module docstring) and the facts behind it, as the
+    fields of :class:`Labelled`."""
     s = t + 1
     R = {x: bool(reality.stable[x][:, t].all()) for x in reality.concepts}
     A = {x: bool(aware.stable[x][:, t].all()) for x in aware.concepts}
     P = {dm: bool(visible[dm][t] and perceived[dm].stable[c][:, t].all()) for dm in names}
     seen_by = [dm for dm in names if P[dm]]
     not_seen = [dm for dm in names if not P[dm]]
+    departure = None
+    label: Label
     if A[c] and R[c] and not not_seen:
         label = "steady"
-        why = f"Every DM perceives it as a {label_c} equilibrium, and it is one in reality."
     elif A[c] and not R[c]:
         label = "stealthy"
-        why = (f"A {label_c} equilibrium only because of what DMs are unaware of: with full awareness, "
-               + _unstable_reason(reality, visible, names, s, c, awareness_note=True))
+        departure = _departure(reality, visible, names, s, c)
     elif A[c]:
         label = "unforeseen"
-        who = [f"{dm} (unaware of this state)" if not visible[dm][t] else dm for dm in not_seen]
-        why = f"A {label_c} equilibrium in reality, but not as perceived by {', '.join(who)}."
-    elif seen_by:
-        label = "unsteady"
-        why = (f"Perceived as a {label_c} equilibrium by {', '.join(seen_by)}, but in reality "
-               + _unstable_reason(aware, visible, names, s, c))
     else:
-        label = "unstable"
-        why = "No DM perceives it as an equilibrium, and in reality " + _unstable_reason(aware, visible, names, s, c)
-    return {"label": label, "stable_in_reality": R, "stable_with_awareness": A, "perceived_stable": P,
-            "explanation": why}
+        label = "unsteady" if seen_by else "unstable"
+        departure = _departure(aware, visible, names, s, c)
+    return {"label": label, "concept": c, "stable_in_reality": R, "stable_with_awareness": A, "perceived_stable": P,
+            "unaware": [dm for dm in names if not visible[dm][t]], "departure": departure}
 
 
-def _unstable_reason(analysis: Analysis, visible: dict[str, np.ndarray], names: list[str], s: int, c: str,
-                     awareness_note: bool = False) -> str:
+def _departure(analysis: Analysis, visible: dict[str, np.ndarray], names: list[str], s: int, c: str
+               ) -> Departure | None:
     """Why state ``s`` is not a ``c`` equilibrium in ``analysis``: the first DM with an unanswered move."""
     t = s - 1
     for i, dm in enumerate(names):
         if analysis.stable[c][i, t]:
             continue
-        v = analysis.verdict(s, dm, c)
-        bad = v.unanswered
+        bad = analysis.verdict(s, dm, c).unanswered
         if bad is None:  # pragma: no cover - an unstable verdict always names its move
             continue
         q = bad.improvement + 1
-        text = f"{dm} would move to {_moves_text(analysis, s, q)}"
-        text += " and nothing stops it." if c == "nash" else " and no sanction deters it."
-        if awareness_note:
-            if not visible[dm][t]:
-                text += f" {dm} does not perceive state {s}, so it cannot move from it."
-            elif not visible[dm][q - 1]:
-                text += f" {dm} does not perceive state {q}, so it does not make that move."
-            else:
-                text += " Some DM's unawareness takes away that move or changes the sanctions."
-        return text
-    return "it is not an equilibrium."  # pragma: no cover
+        return Departure(dm, s, q, c, option_values_changed(analysis, s, q), bool(visible[dm][t]),
+                         bool(visible[dm][q - 1]))
+    return None  # pragma: no cover
 
 
 def _second_level(base: Conflict, true: Compiled, names: list[str], perceptions: dict[str, Perception],
                   wheres: dict[str, str], visible: dict[str, np.ndarray], perceived_levels: dict[str, np.ndarray],
-                  choices: dict[str, Choice], concepts: list[str], c: str) -> list[dict[str, Any]]:
+                  choices: dict[str, Choice], concepts: list[str], c: str) -> list[SecondLevelView]:
     """For each ``of_others`` entry: the game as k believes j perceives it, and j's predicted choice."""
-    out: list[dict[str, Any]] = []
+    out: list[SecondLevelView] = []
     n = len(names)
     for k_name, p in perceptions.items():
         if not p.of_others:
@@ -737,26 +929,9 @@ def _second_level(base: Conflict, true: Compiled, names: list[str], perceptions:
                 correct = sorted(map(_key, settings)) == sorted(map(_key, actual.settings))
             else:
                 correct = sorted((states + 1).tolist()) == sorted(actual.states)
-            predicted = {"states": (states + 1).tolist(), "basis": basis, "options": settings}
-            verdict_word = "right" if correct else "wrong"
-            said = _settings_text(settings) or f"state(s) {_ids(predicted['states'])}"
-            done = _settings_text(actual.settings) or f"state(s) {_ids(actual.states)}"
-            out.append({
-                "dm": k_name, "about": j_name,
-                "equilibria": a.equilibria,
-                "predicted_choice": predicted,
-                "actual_choice": actual.to_dict(),
-                "correct": correct,
-                "explanation": (f"{k_name} believes {j_name} sees a game whose {CONCEPT_LABELS[c]} equilibria are "
-                                f"{_ids(a.equilibria[c])}, so it predicts {j_name} chooses {said}; {j_name} "
-                                f"actually chooses {done}: the prediction is {verdict_word}."),
-            })
+            out.append(SecondLevelView(k_name, j_name, c, a.equilibria, Choice(j_name, (states + 1).tolist(), basis, settings),
+                                       actual, correct))
     return out
-
-
-def _settings_text(settings: list[dict[str, bool]]) -> str:
-    """'russia.accept=Y' (or 'a.x=Y, a.z=N or a.x=N, a.z=N' for ties)."""
-    return " or ".join(", ".join(f"{k}={'Y' if v else 'N'}" for k, v in st.items()) for st in settings)
 
 
 def _key(setting: dict[str, bool]) -> tuple:
@@ -764,4 +939,6 @@ def _key(setting: dict[str, bool]) -> tuple:
 
 
 __all__ = ["analyze_hypergame", "HypergameAnalysis", "PerceivedAnalysis", "PerceivedSpace", "Choice",
-           "LABELS", "MAX_OUTCOMES"]
+           "PerceivedView", "PerceptionDifferences", "ParameterMisperception", "Departure", "Labelled",
+           "HypergameOutcome", "PerceivedEquilibrium", "SecondLevelView", "Label", "Basis", "BY_PERCEIVED_EQUILIBRIA",
+           "BY_OWN_STABILITY", "BY_PREFERENCE", "LABELS", "MAX_OUTCOMES"]

@@ -19,8 +19,11 @@ same concepts, then lists the differences an analyst asks about:
 >>> cmp = analyze_perspectives(pd, concepts=["nash"])
 >>> cmp.equilibria_by_view()["model"]["nash"], cmp.equilibria_by_view()["trusting"]["nash"]
 ([1], [3])
->>> cmp.differences()["states"][0]["dm"]
-'bob'
+>>> d = cmp.differences().states[0]
+>>> d.dm, d.stable
+('bob', {'model': True, 'trusting': False})
+>>> d.reasons["trusting"].move_to, d.why["trusting"]
+(3, 'unstable: it can move to state 3 (bob.cooperate N→Y) and nothing stops it')
 """
 
 from __future__ import annotations
@@ -32,10 +35,194 @@ from typing import Any
 from ..engine.stability import CONCEPT_LABELS, normalize_concepts
 from ..errors import DetenteError
 from ..model import Conflict
+from .common import option_values_changed
 from .equilibria import DEFAULT_CONCEPTS, Analysis, analyze
 
 MAX_STATES = 200
 """At most this many states of interest are compared verdict by verdict."""
+
+
+# -- results -------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ParameterChange:
+    """A parameter a perspective sets: its value in the model (None if the model has none) and
+    in the perspective."""
+
+    model: float | None
+    perspective: float
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data: ``{"model", "perspective"}``."""
+        return {"model": self.model, "perspective": self.perspective}
+
+    def summary(self) -> str:
+        """``"0 (model 0.1)"``."""
+        return f"{self.perspective:g}" + ("" if self.model is None else f" (model {self.model:g})")
+
+
+@dataclass(frozen=True)
+class PerspectiveChange:
+    """What a perspective replaces: parameter values and the preferences of some DMs."""
+
+    parameters: dict[str, ParameterChange] = field(default_factory=dict)
+    preferences: list[str] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.parameters or self.preferences)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data: ``{"parameters": {name: {"model", "perspective"}}, "preferences": [dms]}``."""
+        return {"parameters": {k: v.to_dict() for k, v in self.parameters.items()},
+                "preferences": list(self.preferences)}
+
+    def summary(self) -> str:
+        """``"lambda_r=0 (model 0.1); preferences of russia"``, or ``"no change"``."""
+        from .narrative import change_text
+
+        return change_text(self) or "no change"
+
+
+@dataclass(frozen=True)
+class VerdictReason:
+    """Why ``state`` is (un)stable for ``dm`` under ``concept`` in one view, from the verdict's witness.
+
+    ``move_to``: the improving move explained (the undeterred one when unstable, else the first;
+    None when the DM has none), with ``options_changed`` {option: new value}; for a stable DM,
+    ``answered_by``: the sanction's steps [(dm, state)], ending at state ``ends_at``, and
+    ``more_moves``: how many other improving moves are deterred as well.
+    """
+
+    dm: str
+    state: int
+    concept: str
+    stable: bool
+    move_to: int | None = None
+    options_changed: dict[str, bool] = field(default_factory=dict)
+    answered_by: list[tuple[str, int]] = field(default_factory=list)
+    ends_at: int | None = None
+    more_moves: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data (field names as keys; ``answered_by`` as [[dm, state], ...])."""
+        return {"dm": self.dm, "state": self.state, "concept": self.concept, "stable": self.stable,
+                "move_to": self.move_to, "options_changed": dict(self.options_changed),
+                "answered_by": [[dm, st] for dm, st in self.answered_by], "ends_at": self.ends_at,
+                "more_moves": self.more_moves}
+
+    def summary(self) -> str:
+        """The reason in one sentence (see :func:`verdict_reason`)."""
+        from .narrative import verdict_reason_text
+
+        return verdict_reason_text(self)
+
+
+@dataclass(frozen=True)
+class DMOutcomeDifference:
+    """A DM whose stable states inside a named outcome differ between views: {view: states}."""
+
+    dm: str
+    stable_for: dict[str, list[int]]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data: ``{"dm", "stable_for"}``."""
+        return {"dm": self.dm, "stable_for": {v: list(x) for v, x in self.stable_for.items()}}
+
+    def summary(self) -> str:
+        """``"alice is stable at the outcome's states: model 4; trusting none."``"""
+        from .narrative import dm_outcome_line
+
+        return dm_outcome_line(self)
+
+
+@dataclass(frozen=True)
+class OutcomeDifference:
+    """A named outcome and concept on which the views disagree.
+
+    ``equilibrium``: {view: does the outcome hold an equilibrium}; ``equilibrium_states``: {view:
+    its equilibrium states}; ``dms``: the DMs whose stable states inside the outcome differ.
+    """
+
+    outcome: str
+    concept: str
+    equilibrium: dict[str, bool]
+    equilibrium_states: dict[str, list[int]]
+    dms: list[DMOutcomeDifference] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data: ``{"outcome", "concept", "equilibrium", "equilibrium_states", "dms"}``."""
+        return {"outcome": self.outcome, "concept": self.concept, "equilibrium": dict(self.equilibrium),
+                "equilibrium_states": {v: list(x) for v, x in self.equilibrium_states.items()},
+                "dms": [d.to_dict() for d in self.dms]}
+
+    def summary(self) -> str:
+        """Where the outcome holds an equilibrium and where not, in one line."""
+        from .narrative import outcome_difference_line
+
+        return outcome_difference_line(self.outcome, [self.concept], self.equilibrium)
+
+
+@dataclass(frozen=True)
+class StateDifference:
+    """A state (an equilibrium in some view), a concept and a DM whose verdict differs between views.
+
+    ``outcomes``: the named outcomes the state is in; ``stable``: {view: verdict};
+    ``reasons``: {view: why} as data (:class:`VerdictReason`); ``why``: the same in words.
+    """
+
+    state: int
+    outcomes: list[str]
+    concept: str
+    dm: str
+    stable: dict[str, bool]
+    reasons: dict[str, VerdictReason]
+
+    @property
+    def why(self) -> dict[str, str]:
+        """{view: the reason in one sentence}."""
+        from .narrative import verdict_reason_text
+
+        return {v: verdict_reason_text(r) for v, r in self.reasons.items()}
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data: ``{"state", "outcomes", "concept", "dm", "stable", "why" {view: text}}``."""
+        return {"state": self.state, "outcomes": list(self.outcomes), "concept": self.concept, "dm": self.dm,
+                "stable": dict(self.stable), "why": self.why}
+
+    def summary(self) -> str:
+        """Where the DM is stable and where not, in one line."""
+        yes = [v for v, b in self.stable.items() if b]
+        no = [v for v, b in self.stable.items() if not b]
+        return (f"State {self.state}, {CONCEPT_LABELS[self.concept]}: {self.dm} is stable in {', '.join(yes)}; "
+                f"unstable in {', '.join(no)}.")
+
+
+@dataclass(frozen=True)
+class PerspectiveDifferences:
+    """Where the views disagree: on named outcomes, and DM by DM on the states of interest.
+
+    ``changes``: {view: what it changes}, for the text.
+    """
+
+    outcomes: list[OutcomeDifference] = field(default_factory=list)
+    states: list[StateDifference] = field(default_factory=list)
+    changes: dict[str, PerspectiveChange] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return bool(self.outcomes or self.states)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data: ``{"outcomes": [...], "states": [...]}`` (see the module docstring)."""
+        return {"outcomes": [d.to_dict() for d in self.outcomes], "states": [d.to_dict() for d in self.states]}
+
+    def lines(self, outcome_details: bool = True) -> list[str]:
+        """The differences in words, outcomes first; concepts that agree share a line."""
+        from .narrative import difference_lines
+
+        return difference_lines(self, outcome_details=outcome_details)
+
+    def summary(self) -> str:
+        """The differences in words."""
+        return "\n".join(self.lines())
 
 
 @dataclass
@@ -51,8 +238,8 @@ class PerspectiveComparison:
     analyses: dict[str, Analysis]
     base_name: str = "model"
     descriptions: dict[str, str] = field(default_factory=dict)
-    changes: dict[str, dict[str, Any]] = field(default_factory=dict)
-    _differences: dict[str, Any] | None = field(default=None, repr=False)
+    changes: dict[str, PerspectiveChange] = field(default_factory=dict)
+    _differences: PerspectiveDifferences | None = field(default=None, repr=False)
 
     @property
     def names(self) -> list[str]:
@@ -87,24 +274,24 @@ class PerspectiveComparison:
                 continue
             d = a.to_dict(include_states=False, include_witnesses=False)
             d["description"] = self.descriptions.get(name, "")
-            d["changes"] = self.changes.get(name, {})
+            d["changes"] = self.changes.get(name, PerspectiveChange()).to_dict()
             out[name] = d
         return out
 
     # -- differences ---------------------------------------------------------------------------
-    def differences(self) -> dict[str, list[dict[str, Any]]]:
-        """Where the views disagree, as plain data.
+    def differences(self) -> PerspectiveDifferences:
+        """Where the views disagree (:class:`PerspectiveDifferences`; ``.to_dict()`` for plain data).
 
-        ``outcomes``: [{outcome, concept, equilibrium {view: bool}, equilibrium_states {view: [...]},
-        dms: [{dm, stable_for {view: [...]}}]}] for every outcome and concept whose verdict differs;
-        ``states``: [{state, outcomes, concept, dm, stable {view: bool}, why {view: text}}] for every
-        state that is an equilibrium in some view and every DM whose verdict there differs.
+        ``outcomes``: every outcome and concept whose verdict differs (:class:`OutcomeDifference`);
+        ``states``: for every state that is an equilibrium in some view, every DM whose verdict
+        there differs, with the reason in each view (:class:`StateDifference`).
         """
         if self._differences is None:
-            self._differences = {"outcomes": self._outcome_differences(), "states": self._state_differences()}
+            self._differences = PerspectiveDifferences(self._outcome_differences(), self._state_differences(),
+                                                       dict(self.changes))
         return self._differences
 
-    def _outcome_differences(self) -> list[dict[str, Any]]:
+    def _outcome_differences(self) -> list[OutcomeDifference]:
         out = []
         views = self.analyses
         first = next(iter(views.values()))
@@ -116,11 +303,10 @@ class PerspectiveComparison:
                 for dm in first.dm_names:
                     stable_for = {v: d["stable_for"][c][dm] for v, d in per_view.items()}
                     if len({tuple(x) for x in stable_for.values()}) > 1:
-                        dms.append({"dm": dm, "stable_for": stable_for})
+                        dms.append(DMOutcomeDifference(dm, stable_for))
                 if len(set(eq.values())) > 1 or dms:
-                    out.append({"outcome": name, "concept": c, "equilibrium": eq,
-                                "equilibrium_states": {v: d["equilibrium_states"][c] for v, d in per_view.items()},
-                                "dms": dms})
+                    out.append(OutcomeDifference(name, c, eq, {v: d["equilibrium_states"][c] for v, d in per_view.items()},
+                                                 dms))
         return out
 
     def states_of_interest(self) -> list[int]:
@@ -144,7 +330,7 @@ class PerspectiveComparison:
                 out[name] = a
         return out
 
-    def _state_differences(self) -> list[dict[str, Any]]:
+    def _state_differences(self) -> list[StateDifference]:
         out = []
         views = self.comparable_views()
         first = next(iter(views.values()))
@@ -155,8 +341,8 @@ class PerspectiveComparison:
                     stable = {v: a.is_stable(s, dm, c) for v, a in views.items()}
                     if len(set(stable.values())) < 2:
                         continue
-                    why = {v: verdict_reason(a, s, dm, c) for v, a in views.items()}
-                    out.append({"state": s, "outcomes": tags, "concept": c, "dm": dm, "stable": stable, "why": why})
+                    why = {v: reason_of(a, s, dm, c) for v, a in views.items()}
+                    out.append(StateDifference(s, list(tags), c, dm, stable, why))
         return out
 
     def difference_lines(self, outcome_details: bool = True) -> list[str]:
@@ -164,64 +350,37 @@ class PerspectiveComparison:
 
         With ``outcome_details`` False, the per-DM lines under each outcome are left out.
         """
-        lines: list[str] = []
-        diffs = self.differences()
-        heads: dict[tuple, list[str]] = {}
-        details: dict[tuple, list[str]] = {}
-        for d in diffs["outcomes"]:
-            yes = [v for v, b in d["equilibrium"].items() if b]
-            no = [v for v, b in d["equilibrium"].items() if not b]
-            sub = []
-            if outcome_details:
-                for x in d["dms"]:
-                    parts = [f"{v} {_ids(states)}" for v, states in x["stable_for"].items()]
-                    sub.append(f"  {x['dm']} is stable at the outcome's states: " + "; ".join(parts) + ".")
-            key = (d["outcome"], tuple(yes), tuple(no), tuple(sub))
-            heads.setdefault(key, []).append(CONCEPT_LABELS[d["concept"]])
-            details[key] = sub
-        for (outcome, yes, no, _), concepts in heads.items():
-            c = "/".join(concepts)
-            if yes and no:
-                lines.append(f"Outcome '{outcome}' ({c}): an equilibrium in {', '.join(yes)}; not in {', '.join(no)}.")
-            else:
-                lines.append(f"Outcome '{outcome}' ({c}): "
-                             + ("an equilibrium in every view." if yes else "not an equilibrium in any view."))
-            lines.extend(details[(outcome, yes, no, _)])
-        groups: dict[tuple, list[str]] = {}
-        firsts: dict[tuple, dict[str, Any]] = {}
-        for d in diffs["states"]:
-            same_why = tuple(w.replace("nothing stops it", "no sanction deters it") for w in d["why"].values())
-            key = (d["state"], d["dm"], tuple(d["stable"].items()), same_why)
-            groups.setdefault(key, []).append(CONCEPT_LABELS[d["concept"]])
-            firsts.setdefault(key, d)
-        # states in named outcomes first: they are what the analyst asked about
-        for key, concepts in sorted(groups.items(), key=lambda kv: (not firsts[kv[0]]["outcomes"], kv[0][0])):
-            d = firsts[key]
-            tags = f" ({', '.join(d['outcomes'])})" if d["outcomes"] else ""
-            yes = [v for v, b in d["stable"].items() if b]
-            no = [v for v, b in d["stable"].items() if not b]
-            lines.append(f"State {d['state']}{tags}, {'/'.join(concepts)}: {d['dm']} is stable in {', '.join(yes)}; "
-                         f"unstable in {', '.join(no)}.")
-            for v in d["why"]:
-                change = _describe_change(self.changes.get(v, {}))
-                lines.append(f"  {v}{' [' + change + ']' if change else ''}: {d['why'][v]}")
-        if not lines:
-            lines.append("Every view gives the same verdicts on the named outcomes and equilibria.")
-        return lines
+        return self.differences().lines(outcome_details)
 
     def summary(self) -> str:
         """Equilibria and named outcomes per view, then the differences, as text."""
-        lines = ["Perspectives side by side:"]
-        for v, a in self.analyses.items():
-            eqs = "; ".join(f"{CONCEPT_LABELS[c]} {_ids(a.equilibria[c])}" for c in self.concepts)
-            lines.append(f"- {v}: equilibria {eqs}")
-            for o, d in a.outcomes.items():
-                holds = [CONCEPT_LABELS[c] for c in self.concepts if d["equilibrium"][c]]
-                lines.append(f"    outcome '{o}': " + (f"an equilibrium under {', '.join(holds)}" if holds
-                                                       else "no equilibrium"))
-        lines.append("Differences:")
-        lines.extend(self.difference_lines())
-        return "\n".join(lines)
+        from .narrative import perspectives_summary
+
+        return perspectives_summary(self)
+
+
+def reason_of(analysis: Analysis, state: int, dm: str, concept: str) -> VerdictReason:
+    """Why ``state`` is (un)stable for ``dm`` under ``concept`` in ``analysis``, as data.
+
+    >>> import detente
+    >>> a = detente.analyze(detente.examples.prisoners_dilemma(), concepts=["seq"])
+    >>> r = reason_of(a, 4, "alice", "seq")
+    >>> r.stable, r.move_to, r.options_changed, r.answered_by, r.ends_at
+    (True, 3, {'alice.cooperate': False}, [('bob', 1)], 1)
+    """
+    v = analysis.verdict(state, dm, concept)
+    name = analysis.dm_names[v.dm]
+    if not v.sanctions:
+        return VerdictReason(name, state, concept, bool(v.stable))
+    if not v.stable:
+        bad = v.unanswered
+        q = bad.improvement + 1  # type: ignore[union-attr]
+        return VerdictReason(name, state, concept, False, q, option_values_changed(analysis, state, q))
+    first = v.sanctions[0]
+    q = first.improvement + 1
+    steps = [(analysis.dm_names[mv], st + 1) for mv, st in first.path]
+    return VerdictReason(name, state, concept, True, q, option_values_changed(analysis, state, q), steps,
+                         None if first.sanction is None else first.sanction + 1, len(v.sanctions) - 1)
 
 
 def verdict_reason(analysis: Analysis, state: int, dm: str, concept: str) -> str:
@@ -232,45 +391,29 @@ def verdict_reason(analysis: Analysis, state: int, dm: str, concept: str) -> str
     >>> verdict_reason(a, 4, "alice", "nash")
     'unstable: it can move to state 3 (alice.cooperate Y→N) and nothing stops it'
     """
-    from .narrative import changed_options
+    from .narrative import verdict_reason_text
 
-    v = analysis.verdict(state, dm, concept)
-    if not v.sanctions:
-        return "stable: it has no improving move"
-    if not v.stable:
-        bad = v.unanswered
-        q = bad.improvement + 1  # type: ignore[union-attr]
-        tail = "nothing stops it" if concept == "nash" else "no sanction deters it"
-        return f"unstable: it can move to state {q} ({changed_options(analysis, state, q)}) and {tail}"
-    first = v.sanctions[0]
-    q = first.improvement + 1
-    r = first.sanction + 1  # type: ignore[operator]
-    steps = ", then ".join(f"{analysis.dm_names[mv]} to {st + 1}" for mv, st in first.path)
-    more = f" (and {len(v.sanctions) - 1} more move(s), each deterred)" if len(v.sanctions) > 1 else ""
-    return (f"stable: its move to state {q} ({changed_options(analysis, state, q)}) is answered by "
-            f"{steps or 'a sanction'}, ending at state {r}, no better for it{more}")
+    return verdict_reason_text(reason_of(analysis, state, dm, concept))
 
 
-def _ids(states: list[int]) -> str:
-    return ", ".join(map(str, states)) if states else "none"
+def perspective_changes(conflict: Conflict, name: str) -> PerspectiveChange:
+    """What the perspective called ``name`` replaces: parameter values and DMs' preferences.
 
-
-def _describe_change(change: dict[str, Any]) -> str:
-    parts = [f"{k}={v['perspective']:g} (model {v['model']:g})" if v.get("model") is not None
-             else f"{k}={v['perspective']:g}" for k, v in change.get("parameters", {}).items()]
-    if change.get("preferences"):
-        parts.append("preferences of " + ", ".join(change["preferences"]))
-    return "; ".join(parts)
-
-
-def perspective_changes(conflict: Conflict, name: str) -> dict[str, Any]:
-    """What a named perspective replaces: {"parameters": {p: {model, perspective}}, "preferences": [dms]}."""
+    >>> import detente
+    >>> from detente.model import Perspective
+    >>> c = detente.examples.chicken()
+    >>> c.parameters["p"] = 0.5
+    >>> c.perspectives["hawk"] = Perspective("hawk", parameters={"p": 0.9})
+    >>> ch = perspective_changes(c, "hawk")
+    >>> ch.parameters["p"].perspective, ch.to_dict(), ch.summary()
+    (0.9, {'parameters': {'p': {'model': 0.5, 'perspective': 0.9}}, 'preferences': []}, 'p=0.9 (model 0.5)')
+    """
     p = conflict.perspectives[name]
     params = {}
     for k, v in p.parameters.items():
         old = conflict.parameters.get(k)
-        params[k] = {"model": None if old is None else float(old), "perspective": float(v)}
-    return {"parameters": params, "preferences": [conflict.dm(d).name for d in p.preferences]}
+        params[k] = ParameterChange(None if old is None else float(old), float(v))
+    return PerspectiveChange(params, [conflict.dm(d).name for d in p.preferences])
 
 
 def analyze_perspectives(conflict: Conflict, *, concepts: Iterable[str] = DEFAULT_CONCEPTS,
@@ -283,7 +426,7 @@ def analyze_perspectives(conflict: Conflict, *, concepts: Iterable[str] = DEFAUL
     base_name = "base" if "model" in conflict.perspectives else "model"
     analyses: dict[str, Analysis] = {base_name: analyze(conflict, concepts=concepts, parameters=parameters)}
     descriptions = {base_name: (conflict.description or "the model as built").strip()}
-    changes: dict[str, dict[str, Any]] = {base_name: {}}
+    changes: dict[str, PerspectiveChange] = {base_name: PerspectiveChange()}
     for name, p in conflict.perspectives.items():
         try:
             analyses[name] = analyze(conflict, concepts=concepts, parameters=parameters, perspective=name)
@@ -296,4 +439,6 @@ def analyze_perspectives(conflict: Conflict, *, concepts: Iterable[str] = DEFAUL
     return PerspectiveComparison(conflict, concepts, analyses, base_name, descriptions, changes)
 
 
-__all__ = ["analyze_perspectives", "PerspectiveComparison", "verdict_reason", "perspective_changes", "MAX_STATES"]
+__all__ = ["analyze_perspectives", "PerspectiveComparison", "PerspectiveDifferences", "OutcomeDifference",
+           "DMOutcomeDifference", "StateDifference", "VerdictReason", "PerspectiveChange", "ParameterChange",
+           "verdict_reason", "reason_of", "perspective_changes", "MAX_STATES"]

@@ -78,7 +78,7 @@ def perspectives_json(conflict: "Conflict", analysis: "Analysis", opts: dict) ->
         return {}
     concepts = list(opts.get("concepts") or analysis.concepts)
     cmp = _comparison(conflict, concepts, dict(opts.get("parameters") or {}))
-    return {"perspectives": cmp.to_dict(include_base=False), "perspective_differences": cmp.differences()}
+    return {"perspectives": cmp.to_dict(include_base=False), "perspective_differences": cmp.differences().to_dict()}
 
 
 def hypergame_json(conflict: "Conflict", analysis: "Analysis", opts: dict) -> dict[str, Any]:

@@ -116,26 +116,23 @@ def _sweep_sentence(b: "Briefing", t: "FocalTipping") -> str:
 
 def hypergame_lines(b: "Briefing") -> list[str]:
     """The hypergame's verdict on the focal state first, then each DM's view and the outcomes."""
+    from ..analysis.narrative import label_explanation, view_line
+
     hyper = b.hypergame
-    data = hyper.to_dict() if hasattr(hyper, "to_dict") else {}
-    if not data:
-        return [str(hyper)]
+    if hyper is None:
+        return []
     out: list[str] = []
-    concept = CONCEPT_LABELS.get(data.get("concept", ""), data.get("concept", ""))
-    focal = next((p for p in data.get("perceived_equilibria", []) if p["state"] == b.focal_state), None)
+    focal = next((p for p in hyper.perceived_equilibria if p.state == b.focal_state), None)
     if focal is not None:
-        out.append(f"Verdict on '{b.outcome_name}' (state {b.focal_state}): {focal['label'].upper()} — "
-                   f"{focal['explanation']}")
+        out.append(f"Verdict on '{b.outcome_name}' (state {b.focal_state}): {focal.label.upper()} — "
+                   f"{label_explanation(focal)}")
     else:
         out.append(f"Verdict on '{b.outcome_name}' (state {b.focal_state}): no DM perceives it as a "
-                   f"{concept} equilibrium.")
-    summary = hyper.summary() if callable(getattr(hyper, "summary", None)) else ""
-    starts = tuple(f"- {dm} perceives " for dm in b.views[0].analysis.dm_names)
-    out.extend(line for line in summary.splitlines() if line.startswith(starts))
-    outcomes = data.get("outcomes", [])
-    if outcomes:
+                   f"{CONCEPT_LABELS[hyper.concept]} equilibrium.")
+    out.extend(f"- {view_line(v)}" for v in hyper.views.values())
+    if hyper.outcomes:
         out.append("Hypergame outcomes (each DM acting on its own view): "
-                   + "; ".join(f"state {', '.join(map(str, o['states']))} {o['label']}" for o in outcomes))
+                   + "; ".join(f"state {', '.join(map(str, o.states))} {o.label}" for o in hyper.outcomes))
     return out
 
 

@@ -481,7 +481,7 @@ def _evolution(ev: "Evolution", analysis: "Analysis", concept: str, note: str) -
 
 def _perspectives(cmp: "PerspectiveComparison", concept: str) -> PerspectivesSection:
     diffs = cmp.difference_lines()
-    changes = {v: describe_change(cmp.changes.get(v, {})) for v in cmp.names}
+    changes = {v: describe_change(cmp.changes[v].to_dict()) if v in cmp.changes else "" for v in cmp.names}
     outcomes = {v: {o: [c for c in cmp.concepts if d["equilibrium"][c]] for o, d in a.outcomes.items()}
                 for v, a in cmp.analyses.items()}
     chart = ""
@@ -493,15 +493,13 @@ def _perspectives(cmp: "PerspectiveComparison", concept: str) -> PerspectivesSec
 
 
 def _hypergame(h: "HypergameAnalysis") -> HypergameSection:
-    data = h.to_dict()
+    from ..analysis.narrative import outcome_explanation
+
     summary = h.summary().splitlines()
-    perceived = []
-    for dm, p in data["perceived"].items():
-        perceived.append({"dm": dm, "perceives_truth": p["perceives_truth"], "description": p.get("description", ""),
-                          "equilibria": p["equilibria"].get(h.concept, []),
-                          "choice": p["choice"]["states"], "basis": p["choice"]["basis"]})
-    outcomes = [{"states": o.get("states", []), "label": o.get("label", ""), "explanation": o.get("explanation", "")}
-                for o in data["outcomes"]]
+    perceived = [{"dm": dm, "perceives_truth": v.perceives_truth, "description": v.description,
+                  "equilibria": v.equilibria.get(h.concept, []), "choice": v.choice.states, "basis": v.choice.basis}
+                 for dm, v in h.views.items()]
+    outcomes = [{"states": o.states, "label": o.label, "explanation": outcome_explanation(o)} for o in h.outcomes]
     return HypergameSection(h.concept, summary, perceived, outcomes)
 
 
