@@ -430,7 +430,7 @@ def test_results_are_typed_data_with_the_prose_kept_apart():
     # the reason is data: who moves, where to, which options change
     assert o.departure == Departure("defender", 2, 4, "seq", {"defender.retaliate": True})
     assert o.departure.summary() == "defender would move to state 4 (defender.retaliate N→Y) and no sanction deters it."
-    assert o.to_dict()["explanation"] == narrative.outcome_explanation(o)
+    assert o.to_dict()["explanation"] == o.explain() == narrative.outcome_explanation(o)
     assert all(isinstance(x, PerceivedEquilibrium) for x in h.perceived_equilibria)
     views = h.views
     assert isinstance(views["challenger"], PerceivedView)

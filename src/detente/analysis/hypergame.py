@@ -291,19 +291,21 @@ class PerceivedEquilibrium(Labelled):
     state: int
     perceived_by: list[str]
 
+    def explain(self) -> str:
+        """Why the state has its label, in words (the ``explanation`` of :meth:`to_dict`)."""
+        from .narrative import label_explanation
+
+        return label_explanation(self)
+
     def to_dict(self) -> dict[str, Any]:
         """Plain data: ``{"state", "perceived_by", "label", "stable_in_reality",
         "stable_with_awareness", "perceived_stable", "explanation"}``."""
-        from .narrative import label_explanation
-
         return {"state": self.state, "perceived_by": list(self.perceived_by), **self._label_dict(),
-                "explanation": label_explanation(self)}
+                "explanation": self.explain()}
 
     def summary(self) -> str:
         """The label and why, in words."""
-        from .narrative import label_explanation
-
-        return f"State {self.state}: {self.label.upper()}. {label_explanation(self)}"
+        return f"State {self.state}: {self.label.upper()}. {self.explain()}"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -319,16 +321,21 @@ class HypergameOutcome(Labelled):
     chosen_by: dict[str, list[int]]
     options: dict[str, bool] | None = None
 
+    def explain(self) -> str:
+        """Who takes its options from where, what they combine into, and why the outcome has its
+        label, in words (the ``explanation`` of :meth:`to_dict`)."""
+        from .narrative import outcome_explanation
+
+        return outcome_explanation(self)
+
     def to_dict(self) -> dict[str, Any]:
         """Plain data: ``{"states", "chosen_by", "options" (option form), "label",
         "stable_in_reality", "stable_with_awareness", "perceived_stable", "explanation"}``."""
-        from .narrative import outcome_explanation
-
         out: dict[str, Any] = {"states": list(self.states), "chosen_by": {k: list(v) for k, v in self.chosen_by.items()}}
         if self.options is not None:
             out["options"] = dict(self.options)
         out.update(self._label_dict())
-        out["explanation"] = outcome_explanation(self)
+        out["explanation"] = self.explain()
         return out
 
     def summary(self) -> str:

@@ -116,8 +116,6 @@ def _sweep_sentence(b: "Briefing", t: "FocalTipping") -> str:
 
 def hypergame_lines(b: "Briefing") -> list[str]:
     """The hypergame's verdict on the focal state first, then each DM's view and the outcomes."""
-    from ..analysis.narrative import label_explanation, view_line
-
     hyper = b.hypergame
     if hyper is None:
         return []
@@ -125,11 +123,11 @@ def hypergame_lines(b: "Briefing") -> list[str]:
     focal = next((p for p in hyper.perceived_equilibria if p.state == b.focal_state), None)
     if focal is not None:
         out.append(f"Verdict on '{b.outcome_name}' (state {b.focal_state}): {focal.label.upper()} — "
-                   f"{label_explanation(focal)}")
+                   f"{focal.explain()}")
     else:
         out.append(f"Verdict on '{b.outcome_name}' (state {b.focal_state}): no DM perceives it as a "
                    f"{CONCEPT_LABELS[hyper.concept]} equilibrium.")
-    out.extend(f"- {view_line(v)}" for v in hyper.views.values())
+    out.extend(f"- {v.summary()}" for v in hyper.views.values())
     if hyper.outcomes:
         out.append("Hypergame outcomes (each DM acting on its own view): "
                    + "; ".join(f"state {', '.join(map(str, o.states))} {o.label}" for o in hyper.outcomes))

@@ -493,13 +493,11 @@ def _perspectives(cmp: "PerspectiveComparison", concept: str) -> PerspectivesSec
 
 
 def _hypergame(h: "HypergameAnalysis") -> HypergameSection:
-    from ..analysis.narrative import outcome_explanation
-
     summary = h.summary().splitlines()
     perceived = [{"dm": dm, "perceives_truth": v.perceives_truth, "description": v.description,
                   "equilibria": v.equilibria.get(h.concept, []), "choice": v.choice.states, "basis": v.choice.basis}
                  for dm, v in h.views.items()]
-    outcomes = [{"states": o.states, "label": o.label, "explanation": outcome_explanation(o)} for o in h.outcomes]
+    outcomes = [{"states": o.states, "label": o.label, "explanation": o.explain()} for o in h.outcomes]
     return HypergameSection(h.concept, summary, perceived, outcomes)
 
 
