@@ -10,6 +10,7 @@ sets are also checked against the brute-force coalition reach of the engine's re
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 
@@ -239,18 +240,156 @@ def test_cli_evolve_json_and_errors(tmp_path):
     assert bad.exit_code == 2 and "--from" in bad.output
 
 
-def test_coalitional_evolution_refuses_models_it_cannot_finish_quickly(monkeypatch):
+def test_coalitional_evolution_checks_its_cost_before_the_work(monkeypatch):
     import sys
     from pathlib import Path
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
     import conflict_gen
 
-    from detente.analysis.evolution import evolve
-    from detente.errors import DetenteError
-
-    c = conflict_gen.benchmark_conflict(conflict_gen.option_counts(12))     # 3,480 states, 11 coalitions
-    monkeypatch.setenv("DETENTE_MAX_RUN_WORK", "1000000")
+    c = conflict_gen.benchmark_conflict(conflict_gen.option_counts(14))     # 13,950 states, 11 coalitions
+    compiled = compile_conflict(c)
+    # the pairwise search refused this (about 134 million units of work); the frontier search takes
+    # a fraction of a second and answers as the reference does on its first steps
+    ev = evolve(compiled, status_quo=1, modes=["coalitional"], concepts=["nash"])
+    assert len(ev.reached["coalitional"]) > 1000 and ev.stops["coalitional"]
+    first = ev.path(ev.reachable("coalitional")[1], "coalitional")
+    assert len(first) == 1 and first[0].start == 1
+    monkeypatch.setenv("DETENTE_MAX_RUN_WORK", "1000")
     with pytest.raises(DetenteError, match="coalitional evolution .*DETENTE_MAX_RUN_WORK"):
-        evolve(c, status_quo=1, modes=["coalitional"])
-    evolve(c, status_quo=1, modes=["improvements"])            # the unilateral modes are not limited here
+        evolve(compiled, status_quo=1, modes=["coalitional"])
+    evolve(compiled, status_quo=1, modes=["improvements"])     # the unilateral modes are not limited here
+
+
+# -- the frontier search against a pair-by-pair search over the definitions --------------------------
+def reference_evolution(game, s0: int, mode: str, groups) -> tuple[dict[int, list], list[int]]:
+    """The search as the definitions read: a queue of (state, last mover) pairs, one pair at a
+    time, movers in order, targets ascending; coalition steps from the brute-force R_H."""
+    from collections import deque
+
+    m, n = game.n_states, game.n_dms
+    lv = game.levels
+    R = [[set(game.moves.targets(j, s).tolist()) for s in range(m)] for j in range(n)]
+    movers = [(i,) for i in range(n)] + (list(groups) if mode == "coalitional" else [])
+
+    def steps(k: int, s: int) -> list[int]:
+        h = movers[k]
+        if len(h) == 1:
+            (i,) = h
+            return sorted(q for q in R[i][s] if mode == "moves" or lv[i, q] > lv[i, s])
+        return sorted(q for q in reference.coalition_reach(R, h, s)
+                      if q != s and all(lv[j, q] > lv[j, s] for j in h))
+
+    origin = (s0, -1)
+    parent: dict = {}
+    first = {s0: origin}
+    seen = {origin}
+    queue = deque([origin])
+    while queue:
+        s, last = queue.popleft()
+        for k in range(len(movers)):
+            if k == last:
+                continue
+            for q in steps(k, s):
+                if (q, k) not in seen:
+                    seen.add((q, k))
+                    parent[(q, k)] = (s, last)
+                    first.setdefault(q, (q, k))
+                    queue.append((q, k))
+    paths = {}
+    for q, key in first.items():
+        path = []
+        while key != origin:
+            prev = parent[key]
+            path.append((movers[key[1]], prev[0] + 1, key[0] + 1))
+            key = prev
+        paths[q + 1] = path[::-1]
+    stops = sorted(q + 1 for q in first if not any(steps(k, q) for k in range(len(movers))))
+    return paths, stops
+
+
+def random_option_conflict(seed: int) -> Conflict:
+    """2-4 DMs with 1-3 options each (at most 7), irreversible options both ways, infeasible
+    states, random rankings with ties."""
+    from detente.model import Feasibility, Option, Payoff
+
+    rng = np.random.default_rng(seed)
+    d = int(rng.integers(2, 5))
+    counts = rng.integers(1, 4, size=d)
+    while counts.sum() > 7:
+        counts[int(np.argmax(counts))] -= 1
+    keys = [[f"d{i}.o{p}" for p in range(int(c))] for i, c in enumerate(counts)]
+    flat = [k for ks in keys for k in ks]
+    infeasible = []
+    for _ in range(int(rng.integers(0, 3))):
+        pick = rng.choice(len(flat), size=min(len(flat), int(rng.integers(2, 4))), replace=False)
+        infeasible.append(" and ".join(flat[int(x)] if rng.random() < 0.6 else f"not {flat[int(x)]}" for x in pick))
+
+    def build(prefs):
+        dms = [DecisionMaker(f"d{i}", [Option(f"o{p}", f"d{i}", str(rng.choice(["both", "forward", "backward"],
+                                                                              p=[0.6, 0.2, 0.2])))
+                                       for p in range(int(c))], prefs[i]) for i, c in enumerate(counts)]
+        return Conflict(f"r{seed}", dms, feasibility=Feasibility(infeasible=infeasible))
+
+    state = rng.bit_generator.state
+    m = compile_conflict(build([Payoff("0") for _ in range(d)])).n_states
+    rng.bit_generator.state = state                      # the same reversibilities the second time
+    levels = rng.integers(0, int(rng.integers(2, m + 2)), size=(d, m))
+    rng.bit_generator.state = state
+    return build([levels_to_ranking(levels[i]) for i in range(d)])
+
+
+def check_against_reference(c: Conflict, seed: int) -> None:
+    compiled = compile_conflict(c)
+    game = compiled.game
+    rng = np.random.default_rng(seed)
+    s0 = int(rng.integers(game.n_states))
+    everyone = [tuple(h) for h in itertools.chain.from_iterable(
+        itertools.combinations(range(game.n_dms), k) for k in range(2, game.n_dms + 1))]
+    groups = everyone if seed % 2 else [everyone[int(i)] for i in
+                                        sorted(rng.choice(len(everyone), size=min(2, len(everyone)), replace=False))]
+    names = [[game.dm_names[j] for j in h] for h in groups]
+    ev = evolve(compiled, status_quo=s0 + 1, coalitions=names, concepts=["nash", "gmr"])
+    for mode in ev.modes:
+        paths, stops = reference_evolution(game, s0, mode, groups)
+        got = ev.reached[mode]
+        assert list(got) == list(paths), mode                       # same states, same discovery order
+        for q, path in paths.items():
+            assert [(st.mover, st.start, st.end) for st in got[q]] == path, (mode, q)
+            assert got.distance(q) == len(path)
+        assert ev.stops[mode] == stops, mode
+        order = sorted(paths, key=lambda q: (len(paths[q]), q))
+        assert ev.reachable(mode) == order
+        for concept in ("nash", "gmr"):
+            eq = [q for q in order if ev.stable[concept][:, q - 1].all()]
+            assert ev.reachable_equilibria[mode][concept] == eq
+        for q in list(paths)[:5]:                                    # a coalition's own moves, legal
+            for st in got[q]:
+                prev, last = st.start - 1, None
+                for dm, state in st.via:
+                    j = game.dm_names.index(dm)
+                    assert j in st.mover and j != last and state - 1 in game.moves.targets(j, prev).tolist()
+                    prev, last = state - 1, j
+                assert not st.via or prev == st.end - 1
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_frontier_search_matches_the_reference_option_form(seed):
+    check_against_reference(random_option_conflict(seed), seed)
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_frontier_search_matches_the_reference_graph_form(seed):
+    check_against_reference(random_graph_conflict(300 + seed), seed)
+
+
+def test_frontier_search_matches_the_reference_on_the_benchmark_conflict():
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+    import conflict_gen
+
+    c = conflict_gen.benchmark_conflict([2, 2, 2, 2])          # irreversible options, infeasible states
+    check_against_reference(c, 1)
+    check_against_reference(c, 2)

@@ -18,7 +18,12 @@ such (a coalition may follow one of its members and vice versa, but a coalition 
 two joint moves in a row, which would be one joint move).
 
 The search is breadth-first over (state, last mover) pairs, so each reachable state comes with a
-shortest legal path. The *reachable equilibria* are the equilibria (under each solution concept
+shortest legal path. It runs a whole level of pairs at a time: unilateral steps expand the
+frontier at once through the move tables, and a coalition's steps are found for every state at
+once by :class:`~detente.engine.coalition_dag.CoalitionImprovements` (the coalition's reach as a
+small DAG of components, and "better for every member" as a query on the members' preference
+ranks), so no states × states table is ever built. Ties are broken as a pair-by-pair search with
+a queue would break them (movers in order, targets ascending), so the paths are the same. The *reachable equilibria* are the equilibria (under each solution concept
 asked) among the states reached, the status quo included (reached by the empty sequence).
 States where the evolution stops (no mover has a step of the given kind) are reported too.
 
@@ -32,18 +37,18 @@ States where the evolution stops (no mover has a step of the given kind) are rep
 
 from __future__ import annotations
 
-from collections import deque
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
+from ..engine.coalition_dag import CoalitionImprovements, coalition_dag, level_ranks
+from ..engine.moves import INT_FILL_MAX
 from ..engine.reach import Reach
 from ..engine.stability import CONCEPT_LABELS, normalize_concepts, stability
 from ..errors import DetenteError
 from ..model import Conflict
-from ..engine.joint_reach import MAX_MATRIX_STATES, arcs_of, legal_reach_arcs
 from .common import DEFAULT_CONCEPTS, as_compiled, coalition_list, coalition_names, resolve_state
 from .compile import Compiled
 
@@ -102,7 +107,7 @@ class Evolution:
     modes: list[str]
     coalitions: list[tuple[int, ...]]
     stable: dict[str, np.ndarray]
-    reached: dict[str, dict[int, list[Step]]]
+    reached: dict[str, Paths]
     stops: dict[str, list[int]]
 
     @property
@@ -119,8 +124,9 @@ class Evolution:
         """{mode: {concept: equilibria reached from the status quo}}, ordered by path length."""
         out: dict[str, dict[str, list[int]]] = {}
         for mode in self.modes:
-            order = sorted(self.reached[mode], key=lambda s: (len(self.reached[mode][s]), s))
-            out[mode] = {c: [s for s in order if self.stable[c][:, s - 1].all()] for c in self.concepts}
+            order = self.reached[mode].nearest()
+            everyone: dict[str, np.ndarray] = {c: np.asarray(self.stable[c].all(axis=0)) for c in self.concepts}
+            out[mode] = {c: (order[everyone[c][order]] + 1).tolist() for c in self.concepts}
         return out
 
     @property
@@ -128,15 +134,15 @@ class Evolution:
         """{mode: {equilibrium: shortest path}} for every equilibrium reached under any concept."""
         out: dict[str, dict[int, list[Step]]] = {}
         for mode, per in self.reachable_equilibria.items():
-            states = sorted({s for lst in per.values() for s in lst},
-                            key=lambda s: (len(self.reached[mode][s]), s))
-            out[mode] = {s: self.reached[mode][s] for s in states}
+            paths = self.reached[mode]
+            states = sorted({s for lst in per.values() for s in lst}, key=lambda s: (paths.distance(s), s))
+            out[mode] = {s: paths[s] for s in states}
         return out
 
     def reachable(self, mode: str = "coalitional") -> list[int]:
         """Every state reached under ``mode``, nearest first (the status quo first)."""
         self._check_mode(mode)
-        return sorted(self.reached[mode], key=lambda s: (len(self.reached[mode][s]), s))
+        return (self.reached[mode].nearest() + 1).tolist()
 
     def path(self, state: int, mode: str = "coalitional") -> list[Step] | None:
         """A shortest legal path from the status quo to ``state`` (None if not reachable)."""
@@ -201,99 +207,232 @@ def evolve(conflict: Conflict | Compiled | Any, *, status_quo: Any = None, modes
         raise DetenteError(f"unknown evolution mode(s) {unknown} (known: {', '.join(MODES)})", field="modes")
     s0 = resolve_state(compiled, status_quo, "status_quo")
     groups = coalition_list(compiled, coalitions) if "coalitional" in modes else []
-    if groups:
-        from .. import limits
-
-        limits.check_coalitional_evolution(compiled.n_states, len(groups), source=compiled.conflict.source)
+    joint = _coalition_moves(compiled, groups) if groups else []
     stable = stability(compiled.game, concepts)
-    reached: dict[str, dict[int, list[Step]]] = {}
+    reached: dict[str, Paths] = {}
     stops: dict[str, list[int]] = {}
     for mode in modes:
-        reached[mode], stops[mode] = _trace(compiled, s0, mode, groups)
+        trace = _trace(compiled, s0, mode, groups, joint)
+        reached[mode], stops[mode] = Paths(trace, _step_maker(compiled, trace.movers)), trace.stops
     return Evolution(compiled, s0 + 1, concepts, modes, groups, stable, reached, stops)
 
 
-def _trace(compiled: Compiled, s0: int, mode: str, groups: list[tuple[int, ...]]):
+def _step_maker(compiled: Compiled, movers: list[tuple[int, ...]]) -> Callable[[int, int, int], Step]:
+    """Step(mover k, a → b) with 1-based states; a coalition's ``via`` is searched when first asked."""
     game = compiled.game
     names = game.dm_names
-    n, m = game.n_dms, game.n_states
-    movers: list[tuple[int, ...]] = [(i,) for i in range(n)]
-    if mode == "coalitional":
-        movers += groups
-    cache: dict[tuple[int, int], list[int]] = {}
-    tables: dict[int, np.ndarray] = {}          # coalition k -> packed R_H rows (all states at once)
-    arcs: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-
-    def joint_reach(k: int, s: int) -> np.ndarray:
-        """R_H(s) for coalition k: from a table for all states, or one search on large models."""
-        members = movers[k]
-        if m <= MAX_MATRIX_STATES:
-            if k not in tables:
-                for j in members:
-                    if j not in arcs:
-                        arcs[j] = arcs_of(game, j)
-                tables[k] = legal_reach_arcs(m, [arcs[j] for j in members], packed=True)
-            return np.flatnonzero(np.unpackbits(tables[k][s], count=m))
-        return np.asarray(sorted(Reach(game.moves, members, s).states), dtype=np.int64)
-
-    def steps_from(k: int, s: int) -> list[int]:
-        """Targets of mover k from s under the mode."""
-        key = (k, s)
-        if key in cache:
-            return cache[key]
-        members = movers[k]
-        if len(members) == 1:
-            i = members[0]
-            t = game.moves.targets(i, s)
-            if mode != "moves":
-                t = t[game.levels[i][t] > game.levels[i][s]]
-            out = np.sort(t).tolist()
-        else:
-            states = joint_reach(k, s)
-            states = states[states != s]
-            if states.size:
-                lv = game.levels[list(members)]
-                states = states[(lv[:, states] > lv[:, [s]]).all(axis=0)]
-            out = states.tolist()
-        cache[key] = out
-        return out
-
-    origin = (s0, -1)
-    parent: dict[tuple[int, int], tuple[int, int]] = {}
-    first: dict[int, tuple[int, int]] = {s0: origin}
-    seen = {origin}
-    queue = deque([origin])
-    while queue:
-        s, last = queue.popleft()
-        for k in range(len(movers)):
-            if k == last:
-                continue
-            for q in steps_from(k, s):
-                key = (q, k)
-                if key in seen:
-                    continue
-                seen.add(key)
-                parent[key] = (s, last)
-                first.setdefault(q, key)
-                queue.append(key)
 
     def via(k: int, a: int, b: int) -> Callable[[], list[tuple[str, int]]]:
         return lambda: [(names[mv], st + 1) for mv, st in Reach(game.moves, movers[k], a).path(b)]
 
-    def path_to(q: int) -> list[Step]:
-        key = first[q]
-        steps: list[Step] = []
-        while key != origin:
-            prev = parent[key]
-            k = key[1]
-            steps.append(Step(movers[k], coalition_names(compiled, movers[k]), prev[0] + 1, key[0] + 1,
-                              via(k, prev[0], key[0]) if len(movers[k]) > 1 else []))
-            key = prev
-        return list(reversed(steps))
+    def step(k: int, a: int, b: int) -> Step:
+        return Step(movers[k], coalition_names(compiled, movers[k]), a + 1, b + 1,
+                    via(k, a, b) if len(movers[k]) > 1 else [])
 
-    reached = {q + 1: path_to(q) for q in first}
-    stops = sorted(q + 1 for q in first if all(not steps_from(k, q) for k in range(len(movers))))
-    return reached, stops
+    return step
 
 
-__all__ = ["evolve", "Evolution", "Step", "MODES"]
+_NO_POS = np.iinfo(np.int64).max
+
+
+@dataclass
+class _Trace:
+    """The breadth-first search over (state, last mover) pairs of one mode, as arrays.
+
+    Pair 0 is the status quo with no last mover; pair p is state ``pair_state[p]`` reached by
+    mover ``pair_mover[p]`` from pair ``pair_parent[p]``. ``first_pair[q]`` is the pair by which
+    state q was first reached (-1: never), ``depth[q]`` its distance, ``discovered`` the reached
+    states in the order they were first reached.
+    """
+
+    movers: list[tuple[int, ...]]
+    pair_state: np.ndarray
+    pair_mover: np.ndarray
+    pair_parent: np.ndarray
+    first_pair: np.ndarray
+    depth: np.ndarray
+    discovered: np.ndarray
+    stops: list[int]
+
+
+class Paths(Mapping[int, list[Step]]):
+    """Every state reached (1-based) → a shortest legal path to it, each path built when first asked.
+
+    Iterates in the order the search first reached the states (the status quo first).
+    """
+
+    def __init__(self, trace: _Trace, step: Callable[[int, int, int], Step]):
+        self._trace = trace
+        self._step = step
+        self._cache: dict[int, list[Step]] = {}
+
+    def __getitem__(self, state: int) -> list[Step]:
+        q = int(state) - 1
+        if not 0 <= q < self._trace.first_pair.size or self._trace.first_pair[q] < 0:
+            raise KeyError(state)
+        if q not in self._cache:
+            t = self._trace
+            steps: list[Step] = []
+            key = int(t.first_pair[q])
+            while key > 0:
+                prev = int(t.pair_parent[key])
+                steps.append(self._step(int(t.pair_mover[key]), int(t.pair_state[prev]), int(t.pair_state[key])))
+                key = prev
+            self._cache[q] = steps[::-1]
+        return self._cache[q]
+
+    def __contains__(self, state: object) -> bool:
+        if not isinstance(state, (int, np.integer)) or isinstance(state, bool):
+            return False
+        q = int(state) - 1
+        return 0 <= q < self._trace.first_pair.size and bool(self._trace.first_pair[q] >= 0)
+
+    def __iter__(self) -> Iterator[int]:
+        return iter((self._trace.discovered + 1).tolist())
+
+    def __len__(self) -> int:
+        return int(self._trace.discovered.size)
+
+    def distance(self, state: int) -> int:
+        """The number of steps of a shortest path to ``state`` (1-based)."""
+        if state not in self:
+            raise KeyError(state)
+        return int(self._trace.depth[int(state) - 1])
+
+    def nearest(self) -> np.ndarray:
+        """The reached states (0-based) ordered by (distance, state)."""
+        d = self._trace.discovered
+        return d[np.lexsort((d, self._trace.depth[d]))]
+
+
+def _coalition_moves(compiled: Compiled, groups: list[tuple[int, ...]]) -> list[CoalitionImprovements]:
+    """Each coalition's reach DAG and improvement queries, after checking the work they imply."""
+    from .. import limits
+
+    game = compiled.game
+    ranks = level_ranks(game.levels)
+    joint = [CoalitionImprovements(coalition_dag(game.moves, h), game.levels, ranks) for h in groups]
+    sizes = [float(np.prod([ranks[j][1] + 1 for j in h], dtype=np.float64)) for h in groups]
+    limits.check_coalitional_evolution(game.n_states, [(ci.dag.n_nodes, cells, len(h))
+                                                       for ci, cells, h in zip(joint, sizes, groups)],
+                                       source=compiled.conflict.source)
+    return joint
+
+
+def _trace(compiled: Compiled, s0: int, mode: str, groups: list[tuple[int, ...]],
+           joint: list[CoalitionImprovements]) -> _Trace:
+    """Breadth-first search over (state, last mover) pairs, one whole level at a time.
+
+    The order is that of a pair-by-pair search with a queue: within a level, pairs are taken
+    in queue order, movers in order, targets ascending. So a new pair (q, k) gets as parent the
+    first pair of the previous level (last mover ≠ k) from which k's step reaches q, and the new
+    level is ordered by (parent's position, k, q). Unilateral steps expand the whole frontier at
+    once; a coalition's steps ask, for every state the coalition has not reached yet, for the
+    first frontier state it is a coalitional improvement from (:func:`first_improving`).
+    """
+    game = compiled.game
+    moves = game.moves
+    levels = game.levels
+    m = game.n_states
+    movers: list[tuple[int, ...]] = [(i,) for i in range(game.n_dms)]
+    if mode == "coalitional":
+        movers += groups
+    improving = mode != "moves"
+    n = game.n_dms
+
+    def joint_of(k: int) -> CoalitionImprovements:
+        return joint[k - n]
+
+    seen = np.zeros((len(movers), m), dtype=bool)
+    pair_state = [np.array([s0], dtype=np.int64)]
+    pair_mover = [np.array([-1], dtype=np.int64)]
+    pair_parent = [np.array([-1], dtype=np.int64)]
+    first_pair = np.full(m, -1, dtype=np.int64)
+    first_pair[s0] = 0
+    depth = np.full(m, -1, dtype=np.int64)
+    depth[s0] = 0
+    discovered = [np.array([s0], dtype=np.int64)]
+    f_state, f_last, f_base, n_pairs, level = pair_state[0], pair_mover[0], 0, 1, 0
+    scratch = np.empty(m, dtype=np.int64)
+    while f_state.size:
+        level += 1
+        # a state's first and second position in the frontier (its pairs have distinct last movers)
+        n_f = f_state.size
+        at = np.arange(n_f, dtype=np.int64)
+        scratch.fill(n_f)
+        np.minimum.at(scratch, f_state, at)
+        first_at = scratch[f_state]
+        is_first = first_at == at
+        later = np.flatnonzero(~is_first)
+        is_second = np.zeros(n_f, dtype=bool)
+        if later.size:
+            scratch.fill(n_f)
+            np.minimum.at(scratch, f_state[later], later)
+            is_second[later] = scratch[f_state[later]] == later
+        last_of_first = f_last[first_at]
+        got_q, got_k, got_pos = [], [], []
+        for k, members in enumerate(movers):
+            # per state, its first position with a last mover other than k, in position order
+            pos = np.flatnonzero((is_first & (f_last != k)) | (is_second & (last_of_first == k)))
+            if not pos.size:
+                continue
+            src = f_state[pos]
+            if len(members) == 1:
+                j = members[0]
+                rows, tg = moves.expand(j, src)
+                keep = ~seen[k, tg]
+                if improving:
+                    keep &= levels[j, tg] > levels[j, src[rows]]
+                rows, tg = rows[keep], tg[keep]
+                if not tg.size:
+                    continue
+                best = np.full(m, _NO_POS, dtype=np.int64)
+                np.minimum.at(best, tg, pos[rows])
+                q = np.flatnonzero(best != _NO_POS)
+                p = best[q]
+            else:
+                cand = np.flatnonzero(~seen[k])
+                idx = joint_of(k).first(src, cand)
+                hit = idx >= 0
+                q, p = cand[hit], pos[idx[hit]]
+            seen[k, q] = True
+            got_q.append(q)
+            got_k.append(np.full(q.size, k, dtype=np.int64))
+            got_pos.append(p)
+        if not got_q:
+            break
+        q, kk, p = np.concatenate(got_q), np.concatenate(got_k), np.concatenate(got_pos)
+        order = np.argsort((p * len(movers) + kk) * m + q)        # by (position, mover, state)
+        q, kk, p = q[order], kk[order], p[order]
+        ids = n_pairs + np.arange(q.size, dtype=np.int64)
+        pair_state.append(q)
+        pair_mover.append(kk)
+        pair_parent.append(f_base + p)
+        fresh = np.flatnonzero(first_pair[q] < 0)
+        if fresh.size:
+            scratch.fill(q.size)
+            np.minimum.at(scratch, q[fresh], fresh)
+            where = fresh[scratch[q[fresh]] == fresh]          # each new state's first pair, in order
+            new = q[where]
+            first_pair[new] = ids[where]
+            depth[new] = level
+            discovered.append(new)
+        f_state, f_last, f_base, n_pairs = q, kk, n_pairs, n_pairs + q.size
+
+    reached = np.concatenate(discovered)
+    has_step = np.zeros(m, dtype=bool)
+    for k, members in enumerate(movers):
+        if len(members) == 1:
+            j = members[0]
+            if improving:
+                has_step |= moves.reduce_closed(j, levels[j], "max") > levels[j]
+            else:
+                has_step |= moves.reduce(j, np.zeros(m, dtype=np.int32), "max") != INT_FILL_MAX
+        else:
+            has_step[reached] |= joint_of(k).exists(reached)
+    stops = sorted((reached[~has_step[reached]] + 1).tolist())
+    return _Trace(movers, np.concatenate(pair_state), np.concatenate(pair_mover), np.concatenate(pair_parent),
+                  first_pair, depth, reached, stops)
+
+
+__all__ = ["evolve", "Evolution", "Step", "Paths", "MODES"]

@@ -1,0 +1,457 @@
+"""Coalitional improvements R_H^{++}(s) for many start states at once, with no states × states table.
+
+A coalition H's joint moves from s are the states R_H(s) it reaches by a legal sequence of its
+members' unilateral moves (no member twice in succession); its *coalitional improvements* are
+R_H^{++}(s) = {q ∈ R_H(s) : q ≻_j s for every j ∈ H} (Inohara & Hipel, "Coalition analysis in
+the graph model for conflict resolution", Systems Engineering 11(4), 2008).
+
+Two facts make the question small:
+
+- **Reach is a small DAG.** The strongly connected components of H's move graph condense it to
+  a DAG, and q ∈ R_H(s) (q ≠ s) iff q's node is reachable from s's node. In option form moves
+  compose (two moves in a row by one DM are one move), so R_H is plain reachability in the union
+  of the members' moves. A move that changes an irreversible option lies on no cycle (the option
+  could never change back), and a move that changes only reversible options can be undone, so
+  the components are the connected components of the members' groups of freely connected states
+  (:meth:`~detente.engine.moves.OptionMoves.move_groups`: same block, same irreversible
+  options), and the DAG's arcs are the irreversible moves between groups. In graph form the
+  search runs over (state, last member) pairs, with a start node and an end node per state.
+- **"Better for every member" is a dominance query.** Among a list of start states in priority
+  order, the first one from which q is a coalitional improvement is the first s with
+  u_j(s) < u_j(q) for every member j whose node reaches q's node. The search
+  (:meth:`CoalitionImprovements.first`) answers it for many q at once, either on a grid (per DAG node, the minimum priority over the
+  start states' level vectors, turned into a strict prefix minimum along every member's levels
+  and carried down the DAG: cost nodes × ∏(levels + 1)) or by 64-bit masks (start states in
+  chunks of 64 by priority; per member a prefix OR over the chunk sorted by level, reach masks
+  carried down the DAG: cost (starts / 64) × targets × members). The cheaper is chosen; both are
+  exact.
+
+>>> import numpy as np
+>>> from detente.engine.moves import GraphMoves
+>>> moves = GraphMoves(3, [np.array([[0, 1]]), np.array([[1, 2]])])   # a: 0 -> 1, b: 1 -> 2
+>>> levels = np.array([[0, 1, 2], [0, 0, 1]])                        # 2 is better for both
+>>> ci = CoalitionImprovements(coalition_dag(moves, [0, 1]), levels)
+>>> ci.first(np.array([0, 1]), np.array([1, 2])).tolist()            # 2 from start 0
+[-1, 0]
+>>> ci.exists().tolist()                                              # from 0 and from 1
+[True, True, False]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+GRID_CELLS = 1 << 24
+"""The grid method is used only while its table (nodes × cells, int32) stays under this size."""
+
+_NONE = np.iinfo(np.int32).max
+
+
+@dataclass
+class CoalitionDag:
+    """Coalition H's reach condensed into a DAG.
+
+    For states q ≠ s: q ∈ R_H(s) iff node ``end[q]`` is ``start[s]`` or reachable from it.
+    ``layers`` holds the DAG's arcs (tail, head) grouped by the topological depth of the tail,
+    shallowest first, so carrying values along the arcs layer by layer visits every node after
+    all its predecessors.
+    """
+
+    members: tuple[int, ...]
+    n_nodes: int
+    start: np.ndarray
+    end: np.ndarray
+    layers: list[tuple[np.ndarray, np.ndarray]]
+
+    @property
+    def n_arcs(self) -> int:
+        return sum(int(t.size) for t, _ in self.layers)
+
+
+def coalition_dag(moves, members: Sequence[int]) -> CoalitionDag:
+    """Condense coalition ``members``' reach over ``moves`` (option or graph form) into a DAG.
+
+    Parameters
+    ----------
+    moves : OptionMoves or GraphMoves
+        The unilateral moves of every DM.
+    members : sequence of int
+        The coalition's DMs.
+
+    Returns
+    -------
+    CoalitionDag
+        Nodes are the strongly connected components of the coalition's moves.
+
+    Examples
+    --------
+    >>> from detente.engine.moves import OptionMoves
+    >>> dag = coalition_dag(OptionMoves(np.arange(4), [[0], [1]], ["both", "forward"]), [0, 1])
+    >>> dag.n_nodes, dag.start.tolist(), dag.layers    # option 2 may only be taken
+    (2, [0, 0, 1, 1], [(array([0]), array([1]))])
+    """
+    members = tuple(int(j) for j in members)
+    m = int(moves.n_states)
+    if moves.composes:
+        # components of the union of the members' groups (each group's least state, spread by
+        # turns over every member's groups until nothing changes), DAG arcs from the
+        # irreversible moves between groups
+        label = np.arange(m, dtype=np.int64)
+        groups = [moves.move_groups(j) for j in members]
+        quiet = 0
+        while quiet < len(groups):
+            for group, n_groups, _, _ in groups:
+                least = np.full(n_groups, m, dtype=np.int64)
+                np.minimum.at(least, group, label)
+                new = least[group]
+                while True:                              # pointer jumping: least of the least
+                    jump = new[new]
+                    if np.array_equal(jump, new):
+                        break
+                    new = jump
+                if np.array_equal(new, label):
+                    quiet += 1
+                else:
+                    label, quiet = new, 1
+                if quiet >= len(groups):
+                    break
+        present = np.zeros(m, dtype=bool)
+        present[label] = True
+        compact = np.cumsum(present) - 1
+        label = compact[label]
+        n_nodes = int(compact[-1]) + 1 if m else 0
+        tail = label[np.concatenate([g[2] for g in groups])]
+        head = label[np.concatenate([g[3] for g in groups])]
+        start = end = label
+    else:
+        from scipy.sparse import coo_matrix
+        from scipy.sparse.csgraph import connected_components
+
+        # nodes (q, t): "at q, member t moved last" = t * m + q; then a start and an end node per state
+        h = len(members)
+        n_raw = (h + 2) * m
+        start_raw = h * m + np.arange(m, dtype=np.int64)
+        end_raw = (h + 1) * m + np.arange(m, dtype=np.int64)
+        src_l, dst_l = [], []
+        for t, j in enumerate(members):
+            a, b = (np.asarray(x, dtype=np.int64) for x in moves.arcs(j))
+            for u in range(h + 1):                       # from any other member's pair, or the start
+                if u != t:
+                    src_l.append(u * m + a)
+                    dst_l.append(t * m + b)
+            src_l.append(t * m + np.arange(m, dtype=np.int64))
+            dst_l.append(end_raw)
+        src = np.concatenate(src_l) if src_l else np.zeros(0, np.int64)
+        dst = np.concatenate(dst_l) if dst_l else np.zeros(0, np.int64)
+        graph = coo_matrix((np.ones(src.size, dtype=np.int8), (src, dst)), shape=(n_raw, n_raw)).tocsr()
+        n_nodes, lab = connected_components(graph, directed=True, connection="strong")
+        label = lab.astype(np.int64)
+        tail, head = label[src], label[dst]
+        start, end = label[start_raw], label[end_raw]
+    cross = tail != head
+    pairs = np.unique(tail[cross] * n_nodes + head[cross])
+    return CoalitionDag(members, int(n_nodes), start, end, _layers(int(n_nodes), pairs // n_nodes, pairs % n_nodes))
+
+
+def _layers(n: int, tail: np.ndarray, head: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Arcs grouped by the depth of their tail (Kahn's algorithm, one vector step per depth)."""
+    depth = np.full(n, -1, dtype=np.int64)
+    indeg = np.bincount(head, minlength=n)
+    order = np.argsort(tail, kind="stable")
+    tail, head = tail[order], head[order]
+    first = np.searchsorted(tail, np.arange(n + 1))
+    current = np.flatnonzero(indeg == 0)
+    level = 0
+    while current.size:
+        depth[current] = level
+        counts = first[current + 1] - first[current]
+        idx = np.repeat(first[current] - (np.cumsum(counts) - counts), counts) + np.arange(int(counts.sum()))
+        hit = head[idx]
+        np.subtract.at(indeg, hit, 1)
+        nxt = np.unique(hit)
+        current = nxt[indeg[nxt] == 0]
+        level += 1
+    by = depth[tail]
+    out = []
+    for d in range(level):
+        sel = by == d
+        if sel.any():
+            out.append((tail[sel], head[sel]))
+    return out
+
+
+def level_ranks(levels: np.ndarray) -> list[tuple[np.ndarray, int]]:
+    """Per DM, each state's rank among the DM's distinct levels (0 = worst) and how many there are.
+
+    >>> [(r.tolist(), n) for r, n in level_ranks(np.array([[5, 2, 5, 9]]))]
+    [([1, 0, 1, 2], 3)]
+    """
+    out = []
+    for row in np.asarray(levels):
+        lo = int(row.min()) if row.size else 0
+        span = int(row.max()) - lo + 1 if row.size else 0
+        if span <= 4 * row.size + 64:                    # few distinct values: no sort
+            present = np.zeros(span, dtype=bool)
+            present[row - lo] = True
+            below = np.cumsum(present) - 1
+            out.append((below[row - lo].astype(np.int64), int(below[-1]) + 1 if span else 0))
+        else:
+            uniq, rank = np.unique(row, return_inverse=True)
+            out.append((rank.reshape(-1).astype(np.int64), int(uniq.size)))
+    return out
+
+
+class CoalitionImprovements:
+    """Coalitional improvements R_H^{++}(s) of one coalition under one preference profile.
+
+    Parameters
+    ----------
+    dag : CoalitionDag
+        The coalition's reach (:func:`coalition_dag`).
+    levels : ndarray
+        Preference levels of every DM, shape (n_dms, states); higher is better.
+    ranks : list, optional
+        :func:`level_ranks` of ``levels``, when already computed.
+
+    Examples
+    --------
+    >>> from detente.engine.moves import OptionMoves
+    >>> moves = OptionMoves(np.arange(4), [[0], [1]], ["both", "both"])
+    >>> ci = CoalitionImprovements(coalition_dag(moves, [0, 1]), np.array([[0, 1, 1, 2], [0, 1, 1, 2]]))
+    >>> ci.first(np.array([3, 1, 0]), np.arange(4)).tolist()   # 3 improves on 1 and 0; 1, 2 on 0
+    [-1, 2, 2, 1]
+    >>> ci.exists().tolist()
+    [True, True, True, False]
+    """
+
+    def __init__(self, dag: CoalitionDag, levels: np.ndarray, ranks: list[tuple[np.ndarray, int]] | None = None):
+        self.dag = dag
+        ranks = level_ranks(np.asarray(levels)) if ranks is None else ranks
+        self._ranks = [ranks[j] for j in dag.members]
+        self._sizes = [n for _, n in self._ranks]
+        # every state's cell on the grid of all members' ranks, when that grid is small: a
+        # query then places a target with two look-ups instead of one per member
+        self._cell: np.ndarray | None = None
+        if float(np.prod(self._sizes, dtype=np.float64)) <= 4 * dag.start.size + 4096:
+            cell = np.zeros(dag.start.size, dtype=np.int64)
+            for r, n in self._ranks:
+                cell = cell * n + r
+            self._cell = cell
+
+    def first(self, starts: np.ndarray, targets: np.ndarray, *, method: str | None = None) -> np.ndarray:
+        """For each target q, the first of ``starts`` (in the order given) with q ∈ R_H^{++}(s).
+
+        Parameters
+        ----------
+        starts : ndarray
+            Start states, in priority order.
+        targets : ndarray
+            The states asked about.
+        method : {"grid", "masks"}, optional
+            Force one method (both exact; the grid only where it fits in :data:`GRID_CELLS`);
+            by default the cheaper by its cost estimate.
+
+        Returns
+        -------
+        ndarray
+            Per target, the index into ``starts`` of the first start it improves on for every
+            member, or -1.
+        """
+        starts = np.asarray(starts, dtype=np.int64)
+        targets = np.asarray(targets, dtype=np.int64)
+        src = [(r[starts], n) for r, n in self._ranks]
+        return _dominated(self.dag, src, self.dag.start[starts], targets, self.dag.end, self._target_ranks,
+                          self._cell, reverse=False, exists=False, method=method)
+
+    def _target_ranks(self, targets: np.ndarray) -> list[np.ndarray]:
+        return [r[targets] for r, _ in self._ranks]
+
+    def exists(self, states: np.ndarray | None = None, *, method: str | None = None) -> np.ndarray:
+        """Whether R_H^{++}(s) is non-empty, for each of ``states`` (default: every state).
+
+        Parameters
+        ----------
+        states : ndarray, optional
+            The start states asked about.
+        method : {"grid", "masks"}, optional
+            Force one method (both exact).
+
+        Returns
+        -------
+        ndarray of bool
+        """
+        m = self.dag.start.size
+        states = np.arange(m, dtype=np.int64) if states is None else np.asarray(states, dtype=np.int64)
+        # q ∈ R_H(s) better for all  <=>  with ranks reversed, q below s, and s's start reaching q's end
+        src = [(n - 1 - r, n) for r, n in self._ranks]
+
+        def reversed_ranks(t: np.ndarray) -> list[np.ndarray]:
+            return [n - 1 - r[t] for r, n in self._ranks]
+
+        found = _dominated(self.dag, src, self.dag.end, states, self.dag.start, reversed_ranks, None,
+                           reverse=True, exists=True, method=method)
+        return found >= 0
+
+
+def _dominated(dag: CoalitionDag, src: list[tuple[np.ndarray, int]], src_node: np.ndarray, targets: np.ndarray,
+               node_of: np.ndarray, ranks_of, cell_of: np.ndarray | None, reverse: bool, exists: bool,
+               method: str | None) -> np.ndarray:
+    """Per target t, the first source s (by index) whose rank is below t's in every dimension
+    and whose node reaches t's node (t's node reaches s's node if ``reverse``), or -1. With
+    ``exists`` only whether there is one matters (any index ≥ 0 may come back).
+
+    ``src``: per dimension, the sources' ranks and the number of ranks. Targets are states:
+    ``node_of[t]`` their node, ``ranks_of(t)`` their ranks per dimension, ``cell_of[t]`` (if
+    given) their mixed-radix cell over all dimensions' ranks."""
+    out = np.full(targets.size, -1, dtype=np.int64)
+    n_src = src_node.size
+    if n_src == 0 or targets.size == 0:
+        return out
+    # the nodes the sources reach (or that reach them): the only ones a target can be found at
+    active = np.zeros(dag.n_nodes, dtype=bool)
+    active[src_node] = True
+    arcs = _arcs_from(dag, active, reverse)
+    tgt_node = node_of[targets]
+    keep = np.flatnonzero(active[tgt_node])
+    if not keep.size:
+        return out
+    if keep.size < targets.size:
+        targets, tgt_node = targets[keep], tgt_node[keep]
+    n_tgt = targets.size
+    n_nodes = int(np.count_nonzero(active))
+    row = np.cumsum(active) - 1                          # node -> row of the active nodes' tables
+    arcs = [(row[a], row[b]) for a, b in arcs]
+    n_arcs = sum(a.size for a, _ in arcs)
+    if exists and n_src > 64:
+        # existence: the grid spans all dimensions but the widest, which becomes the value
+        # compared at the end (the least rank there among the sources below in the others)
+        widest = max(range(len(src)), key=lambda d: src[d][1])
+        grid_dims = [d for d in range(len(src)) if d != widest]
+    else:
+        widest = -1
+        grid_dims = list(range(len(src)))
+    lt = []                                              # per dimension: # source ranks present below r
+    for d in grid_dims:
+        r, n = src[d]
+        present = np.zeros(n, dtype=bool)
+        present[r] = True
+        lt.append(np.concatenate(([0], np.cumsum(present))))
+    shape = tuple(int(t[-1]) + 1 for t in lt)
+    cells = float(np.prod(shape, dtype=np.float64))
+    grid_cost = n_nodes * cells * (len(shape) + 1) + n_arcs * cells + n_tgt * len(shape) + n_src
+    mask_cost = (n_src / 64 + 1) * (n_tgt * (len(src) + 3) + n_nodes + 4 * n_arcs)
+    if method not in (None, "grid", "masks"):
+        raise ValueError(method)
+    if n_nodes * cells > GRID_CELLS or (method is None and mask_cost < grid_cost):
+        method = "masks"                                 # (a grid too large is never built)
+    if method == "masks":
+        found = _masks(n_nodes, arcs, src, row[src_node], ranks_of(targets), row[tgt_node])
+    else:
+        stride = np.cumprod((1,) + shape[:0:-1])[::-1]
+        src_cell = np.zeros(n_src, dtype=np.int64)
+        for t, d, st in zip(lt, grid_dims, stride):
+            src_cell += (t[src[d][0]] + 1) * st
+        tgt_ranks = None
+        if cell_of is not None and widest < 0:
+            # the compressed cell of every cell of the full rank grid, then one look-up per target
+            table = np.zeros(1, dtype=np.int64)
+            for t, d, st in zip(lt, grid_dims, stride):
+                table = (table[:, None] + t[:src[d][1]][None, :] * st).reshape(-1)
+            tgt_cell = table[cell_of[targets]]
+        else:
+            tgt_ranks = ranks_of(targets)
+            tgt_cell = np.zeros(n_tgt, dtype=np.int64)
+            for t, d, st in zip(lt, grid_dims, stride):
+                tgt_cell += t[tgt_ranks[d]] * st
+        values = src[widest][0] if widest >= 0 else np.arange(n_src, dtype=np.int64)
+        found = _grid(n_nodes, arcs, shape, values, row[src_node], src_cell, row[tgt_node], tgt_cell)
+        if widest >= 0:
+            assert tgt_ranks is not None
+            found = np.where(found < tgt_ranks[widest], 0, -1)
+        else:
+            found = np.where(found < n_src, found, -1)
+    if keep.size < out.size:
+        out[keep] = found
+        return out
+    return found
+
+
+def _arcs_from(dag: CoalitionDag, active: np.ndarray, reverse: bool) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Mark every node reachable from ``active`` ones (reaching them if ``reverse``) as active,
+    and return the arcs among active nodes as (from, to) pairs in an order to carry values."""
+    out = []
+    layers = reversed(dag.layers) if reverse else dag.layers
+    for tail, head in layers:
+        a, b = (head, tail) if reverse else (tail, head)
+        sel = active[a]
+        if sel.any():
+            a, b = a[sel], b[sel]
+            active[b] = True
+            out.append((a, b))
+    return out
+
+
+def _carry(table: np.ndarray, arcs: list[tuple[np.ndarray, np.ndarray]], ufunc) -> None:
+    """table[to] = ufunc(table[to], table[from]) along ``arcs``, in order (a node's value is
+    final before it is carried on)."""
+    for a, b in arcs:
+        if b.size > 1:
+            order = np.argsort(b, kind="stable")
+            a, b = a[order], b[order]
+            starts = np.flatnonzero(np.r_[True, b[1:] != b[:-1]])
+            if starts.size < b.size:
+                b = b[starts]
+                table[b] = ufunc(table[b], ufunc.reduceat(table[a], starts, axis=0))
+                continue
+        table[b] = ufunc(table[b], table[a])
+
+
+def _grid(n_nodes, arcs, shape, values, src_row, src_cell, tgt_row, tgt_cell):
+    """Per node, the least value at each cell of the rank grid, made a prefix minimum along every
+    dimension and carried along the arcs; each target reads its cell (sources strictly below)."""
+    cells = int(np.prod(shape))
+    dtype = np.int32 if values.size < _NONE else np.int64
+    grid = np.full((n_nodes, cells), np.iinfo(dtype).max, dtype=dtype)
+    np.minimum.at(grid, (src_row, src_cell), values.astype(dtype))
+    view = grid.reshape((n_nodes,) + shape)
+    for axis in range(1, len(shape) + 1):
+        w = np.moveaxis(view, axis, 1)
+        for i in range(1, shape[axis - 1]):
+            np.minimum(w[:, i - 1], w[:, i], out=w[:, i])
+    _carry(grid, arcs, np.minimum)
+    return grid[tgt_row, tgt_cell].astype(np.int64)
+
+
+def _masks(n_nodes, arcs, src, src_row, tgt, tgt_row):
+    """Sources in chunks of 64 by priority: a bit per source, reach masks carried along the arcs,
+    per dimension the OR of the sources ranked below each rank; the lowest common bit wins."""
+    n_src = src_row.size
+    out = np.full(tgt_row.size, -1, dtype=np.int64)
+    rest = np.arange(tgt_row.size, dtype=np.int64)
+    for lo in range(0, n_src, 64):
+        if not rest.size:
+            break
+        hi = min(lo + 64, n_src)
+        bit = np.uint64(1) << np.arange(hi - lo, dtype=np.uint64)
+        reach = np.zeros(n_nodes, dtype=np.uint64)
+        np.bitwise_or.at(reach, src_row[lo:hi], bit)
+        _carry(reach, arcs, np.bitwise_or)
+        hit = reach[tgt_row[rest]]
+        for (r, n), t in zip(src, tgt):
+            below = np.zeros(n + 1, dtype=np.uint64)
+            np.bitwise_or.at(below, r[lo:hi] + 1, bit)
+            np.bitwise_or.accumulate(below, out=below)
+            hit &= below[t[rest]]
+        got = hit != 0
+        if got.any():
+            h = hit[got]
+            low = h & (np.uint64(0) - h)                       # lowest set bit: the first source
+            out[rest[got]] = lo + np.frexp(low.astype(np.float64))[1] - 1
+            rest = rest[~got]
+    return out
+
+
+__all__ = ["CoalitionDag", "CoalitionImprovements", "coalition_dag", "level_ranks", "GRID_CELLS"]
