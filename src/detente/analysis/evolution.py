@@ -20,7 +20,7 @@ two joint moves in a row, which would be one joint move).
 The search is breadth-first over (state, last mover) pairs, so each reachable state comes with a
 shortest legal path. It runs a whole level of pairs at a time: unilateral steps expand the
 frontier at once through the move tables, and a coalition's steps are found for every state at
-once by :class:`~detente.engine.coalition_dag.CoalitionImprovements` (the coalition's reach as a
+once by :class:`~detente.engine.improvements.CoalitionImprovements` (the coalition's reach as a
 small DAG of components, and "better for every member" as a query on the members' preference
 ranks), so no states × states table is ever built. Ties are broken as a pair-by-pair search with
 a queue would break them (movers in order, targets ascending), so the paths are the same. The *reachable equilibria* are the equilibria (under each solution concept
@@ -43,7 +43,8 @@ from typing import Any
 
 import numpy as np
 
-from ..engine.coalition_dag import CoalitionImprovements, coalition_dag, level_ranks
+from ..engine.coalition import reach_dag
+from ..engine.improvements import CoalitionImprovements, level_ranks
 from ..engine.moves import INT_FILL_MAX
 from ..engine.reach import Reach
 from ..engine.stability import CONCEPT_LABELS, normalize_concepts, stability
@@ -311,7 +312,8 @@ def _coalition_moves(compiled: Compiled, groups: list[tuple[int, ...]]) -> list[
 
     game = compiled.game
     ranks = level_ranks(game.levels)
-    joint = [CoalitionImprovements(coalition_dag(game.moves, h), game.levels, ranks) for h in groups]
+    classes: dict = {}
+    joint = [CoalitionImprovements(reach_dag(game.moves, h, classes), h, game.levels, ranks) for h in groups]
     sizes = [float(np.prod([ranks[j][1] + 1 for j in h], dtype=np.float64)) for h in groups]
     limits.check_coalitional_evolution(game.n_states, [(ci.dag.n_nodes, cells, len(h))
                                                        for ci, cells, h in zip(joint, sizes, groups)],

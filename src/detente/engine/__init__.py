@@ -3,7 +3,7 @@
 - :mod:`.states`: feasible states and their numbering;
 - :mod:`.moves`: unilateral moves and reductions over them;
 - :mod:`.reach`: coalition reachability (legal sequences, no DM twice in succession);
-- :mod:`.coalition_dag`: coalitional improvements for many start states at once (no states ×
+- :mod:`.improvements`: coalitional improvements from many start states at once (no states ×
   states table);
 - :mod:`.stability`: Nash, GMR, SMR, SEQ, SIM, SEQ-SIM kernels;
 - :mod:`.witness`: the move and sanction behind every verdict;

@@ -89,7 +89,6 @@ class _Blocks:
     ui_table: np.ndarray | None = None
     ui_levels: np.ndarray | None = None
     _index: np.ndarray | None = None
-    _groups: tuple[np.ndarray, int, np.ndarray, np.ndarray] | None = None
 
     @property
     def k(self) -> int:
@@ -211,7 +210,10 @@ class OptionMoves:
     def expand(self, j: int, states: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Every move of DM j from each of ``states`` at once, as (row, target) index arrays.
 
-        ``row`` indexes ``states``; rows come in order, and within a row the targets ascend.
+        ``row`` indexes ``states`` and comes in order (targets within a row in no set order).
+
+        >>> OptionMoves(np.arange(4), [[0, 1]], ["both", "forward"]).expand(0, np.array([0, 3]))
+        (array([0, 0, 0, 1]), array([1, 2, 3, 2]))
         """
         bl = self._blocks[j]
         states = np.asarray(states, dtype=np.int64)
@@ -220,46 +222,6 @@ class OptionMoves:
         ok &= rows >= 0
         r, c = np.nonzero(ok)
         return r.astype(np.int64), rows[r, c].astype(np.int64)
-
-    def move_groups(self, j: int) -> tuple[np.ndarray, int, np.ndarray, np.ndarray]:
-        """DM j's moves as groups of states it moves between freely, and arcs between groups.
-
-        Returns ``(group, n_groups, src, dst)``: states with the same block and the same
-        irreversible options form a group, inside which j moves from any state to any other;
-        between groups, j moves from every state of one to every state of another or from none,
-        and (src[a], dst[a]) are the groups' first states for each pair it can. So q ∈ R_j(s)
-        iff q ≠ s and s, q share a group or an arc joins their groups. Kept after the first call.
-
-        >>> moves = OptionMoves(np.arange(4), [[0, 1]], ["both", "forward"])
-        >>> group, n, src, dst = moves.move_groups(0)
-        >>> group.tolist(), n, src.tolist(), dst.tolist()
-        ([0, 0, 1, 1], 2, [0], [2])
-        """
-        bl = self._blocks[j]
-        if bl._groups is None:
-            K = bl.K
-            irr = sum(1 << p for p, mode in enumerate(bl.modes) if mode != "both")
-            key = bl.block_of * K + (bl.local_of & irr)
-            present = np.zeros(bl.n_blocks * K + 1, dtype=bool)
-            present[key] = True
-            rank = np.cumsum(present) - 1
-            group = rank[key].astype(np.int64)
-            n_groups = int(rank[-1]) + 1 if key.size else 0
-            src = dst = np.zeros(0, dtype=np.int64)
-            if irr and key.size:
-                lowest = np.full(n_groups, key.size, dtype=np.int64)
-                np.minimum.at(lowest, group, np.arange(key.size, dtype=np.int64))
-                first = np.full(bl.n_blocks * K + 1, -1, dtype=np.int64)
-                first[np.flatnonzero(present)] = lowest
-                patterns = np.array([g for g in range(K) if g & ~irr == 0], dtype=np.int64)
-                ga, gb = np.nonzero(bl.allowed[np.ix_(patterns, patterns)])
-                base = np.arange(bl.n_blocks, dtype=np.int64)[:, None] * K
-                a = first[base + patterns[ga]].reshape(-1)
-                b = first[base + patterns[gb]].reshape(-1)
-                keep = (a >= 0) & (b >= 0)
-                src, dst = a[keep], b[keep]
-            bl._groups = (group, n_groups, src, dst)
-        return bl._groups
 
     # -- reductions ----------------------------------------------------------------------
     def _ext(self, values: np.ndarray, dt: np.dtype, op: str) -> np.ndarray:
@@ -580,7 +542,7 @@ class GraphMoves:
     def expand(self, j: int, states: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Every move of DM j from each of ``states`` at once, as (row, target) index arrays.
 
-        ``row`` indexes ``states``; rows come in order, and within a row the targets ascend.
+        ``row`` indexes ``states`` and comes in order; within a row the targets ascend.
         """
         indptr, dst, _ = self._csr[j]
         states = np.asarray(states, dtype=np.int64)
@@ -589,11 +551,6 @@ class GraphMoves:
         rows = np.repeat(np.arange(states.size, dtype=np.int64), counts)
         offset = np.cumsum(counts) - counts
         return rows, dst[lo[rows] + np.arange(rows.size, dtype=np.int64) - offset[rows]]
-
-    def arcs(self, j: int) -> tuple[np.ndarray, np.ndarray]:
-        """DM j's moves as (from, to) index arrays, sorted."""
-        _, dst, src = self._csr[j]
-        return src, dst
 
     def reduce(self, j: int, values: np.ndarray, op: str = "min", improving: np.ndarray | None = None,
                states: np.ndarray | None = None) -> "np.ndarray | tuple[np.ndarray, np.ndarray]":

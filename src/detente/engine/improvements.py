@@ -5,32 +5,30 @@ members' unilateral moves (no member twice in succession); its *coalitional impr
 R_H^{++}(s) = {q ∈ R_H(s) : q ≻_j s for every j ∈ H} (Inohara & Hipel, "Coalition analysis in
 the graph model for conflict resolution", Systems Engineering 11(4), 2008).
 
-Two facts make the question small:
+The coalition's reach comes condensed as a DAG (:func:`detente.engine.coalition.reach_dag`:
+the strongly connected components of its moves, few per block of its non-members' options), so
+q ∈ R_H(s) (q ≠ s) iff one of q's nodes lies below s's start node. What remains is a dominance
+question: among start states in priority order, the first s with u_j(s) < u_j(q) for every
+member j whose start node reaches q. :meth:`CoalitionImprovements.first` answers it for many q
+at once, in one of two exact ways, whichever its cost estimate finds cheaper:
 
-- **Reach is a small DAG.** The strongly connected components of H's move graph condense it to
-  a DAG, and q ∈ R_H(s) (q ≠ s) iff q's node is reachable from s's node. In option form moves
-  compose (two moves in a row by one DM are one move), so R_H is plain reachability in the union
-  of the members' moves. A move that changes an irreversible option lies on no cycle (the option
-  could never change back), and a move that changes only reversible options can be undone, so
-  the components are the connected components of the members' groups of freely connected states
-  (:meth:`~detente.engine.moves.OptionMoves.move_groups`: same block, same irreversible
-  options), and the DAG's arcs are the irreversible moves between groups. In graph form the
-  search runs over (state, last member) pairs, with a start node and an end node per state.
-- **"Better for every member" is a dominance query.** Among a list of start states in priority
-  order, the first one from which q is a coalitional improvement is the first s with
-  u_j(s) < u_j(q) for every member j whose node reaches q's node. The search
-  (:meth:`CoalitionImprovements.first`) answers it for many q at once, either on a grid (per DAG node, the minimum priority over the
-  start states' level vectors, turned into a strict prefix minimum along every member's levels
-  and carried down the DAG: cost nodes × ∏(levels + 1)) or by 64-bit masks (start states in
-  chunks of 64 by priority; per member a prefix OR over the chunk sorted by level, reach masks
-  carried down the DAG: cost (starts / 64) × targets × members). The cheaper is chosen; both are
-  exact.
+- **rank grid**: per DAG node, the first start state at each cell of the grid of the members'
+  preference ranks (only the ranks the start states use), turned into a prefix minimum along
+  every member's ranks and carried down the DAG; a target reads the cell just below its ranks.
+  Cost: nodes × cells;
+- **64-bit masks**: start states 64 at a time in priority order, one bit each; reach masks
+  carried down the DAG, and per member the OR of the bits of the start states ranked below
+  each rank; the lowest bit common to all is the first start. Cost: (starts / 64) × targets.
+
+:meth:`CoalitionImprovements.exists` asks whether R_H^{++}(s) is empty (every start state at
+once), the same way with the DAG walked upwards.
 
 >>> import numpy as np
+>>> from detente.engine.coalition import reach_dag
 >>> from detente.engine.moves import GraphMoves
 >>> moves = GraphMoves(3, [np.array([[0, 1]]), np.array([[1, 2]])])   # a: 0 -> 1, b: 1 -> 2
 >>> levels = np.array([[0, 1, 2], [0, 0, 1]])                        # 2 is better for both
->>> ci = CoalitionImprovements(coalition_dag(moves, [0, 1]), levels)
+>>> ci = CoalitionImprovements(reach_dag(moves, [0, 1]), [0, 1], levels)
 >>> ci.first(np.array([0, 1]), np.array([1, 2])).tolist()            # 2 from start 0
 [-1, 0]
 >>> ci.exists().tolist()                                              # from 0 and from 1
@@ -40,9 +38,10 @@ Two facts make the question small:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import numpy as np
+
+from .coalition import ReachDAG
 
 GRID_CELLS = 1 << 24
 """The grid method is used only while its table (nodes × cells, int32) stays under this size."""
@@ -50,114 +49,10 @@ GRID_CELLS = 1 << 24
 _NONE = np.iinfo(np.int32).max
 
 
-@dataclass
-class CoalitionDag:
-    """Coalition H's reach condensed into a DAG.
-
-    For states q ≠ s: q ∈ R_H(s) iff node ``end[q]`` is ``start[s]`` or reachable from it.
-    ``layers`` holds the DAG's arcs (tail, head) grouped by the topological depth of the tail,
-    shallowest first, so carrying values along the arcs layer by layer visits every node after
-    all its predecessors.
-    """
-
-    members: tuple[int, ...]
-    n_nodes: int
-    start: np.ndarray
-    end: np.ndarray
-    layers: list[tuple[np.ndarray, np.ndarray]]
-
-    @property
-    def n_arcs(self) -> int:
-        return sum(int(t.size) for t, _ in self.layers)
-
-
-def coalition_dag(moves, members: Sequence[int]) -> CoalitionDag:
-    """Condense coalition ``members``' reach over ``moves`` (option or graph form) into a DAG.
-
-    Parameters
-    ----------
-    moves : OptionMoves or GraphMoves
-        The unilateral moves of every DM.
-    members : sequence of int
-        The coalition's DMs.
-
-    Returns
-    -------
-    CoalitionDag
-        Nodes are the strongly connected components of the coalition's moves.
-
-    Examples
-    --------
-    >>> from detente.engine.moves import OptionMoves
-    >>> dag = coalition_dag(OptionMoves(np.arange(4), [[0], [1]], ["both", "forward"]), [0, 1])
-    >>> dag.n_nodes, dag.start.tolist(), dag.layers    # option 2 may only be taken
-    (2, [0, 0, 1, 1], [(array([0]), array([1]))])
-    """
-    members = tuple(int(j) for j in members)
-    m = int(moves.n_states)
-    if moves.composes:
-        # components of the union of the members' groups (each group's least state, spread by
-        # turns over every member's groups until nothing changes), DAG arcs from the
-        # irreversible moves between groups
-        label = np.arange(m, dtype=np.int64)
-        groups = [moves.move_groups(j) for j in members]
-        quiet = 0
-        while quiet < len(groups):
-            for group, n_groups, _, _ in groups:
-                least = np.full(n_groups, m, dtype=np.int64)
-                np.minimum.at(least, group, label)
-                new = least[group]
-                while True:                              # pointer jumping: least of the least
-                    jump = new[new]
-                    if np.array_equal(jump, new):
-                        break
-                    new = jump
-                if np.array_equal(new, label):
-                    quiet += 1
-                else:
-                    label, quiet = new, 1
-                if quiet >= len(groups):
-                    break
-        present = np.zeros(m, dtype=bool)
-        present[label] = True
-        compact = np.cumsum(present) - 1
-        label = compact[label]
-        n_nodes = int(compact[-1]) + 1 if m else 0
-        tail = label[np.concatenate([g[2] for g in groups])]
-        head = label[np.concatenate([g[3] for g in groups])]
-        start = end = label
-    else:
-        from scipy.sparse import coo_matrix
-        from scipy.sparse.csgraph import connected_components
-
-        # nodes (q, t): "at q, member t moved last" = t * m + q; then a start and an end node per state
-        h = len(members)
-        n_raw = (h + 2) * m
-        start_raw = h * m + np.arange(m, dtype=np.int64)
-        end_raw = (h + 1) * m + np.arange(m, dtype=np.int64)
-        src_l, dst_l = [], []
-        for t, j in enumerate(members):
-            a, b = (np.asarray(x, dtype=np.int64) for x in moves.arcs(j))
-            for u in range(h + 1):                       # from any other member's pair, or the start
-                if u != t:
-                    src_l.append(u * m + a)
-                    dst_l.append(t * m + b)
-            src_l.append(t * m + np.arange(m, dtype=np.int64))
-            dst_l.append(end_raw)
-        src = np.concatenate(src_l) if src_l else np.zeros(0, np.int64)
-        dst = np.concatenate(dst_l) if dst_l else np.zeros(0, np.int64)
-        graph = coo_matrix((np.ones(src.size, dtype=np.int8), (src, dst)), shape=(n_raw, n_raw)).tocsr()
-        n_nodes, lab = connected_components(graph, directed=True, connection="strong")
-        label = lab.astype(np.int64)
-        tail, head = label[src], label[dst]
-        start, end = label[start_raw], label[end_raw]
-    cross = tail != head
-    pairs = np.unique(tail[cross] * n_nodes + head[cross])
-    return CoalitionDag(members, int(n_nodes), start, end, _layers(int(n_nodes), pairs // n_nodes, pairs % n_nodes))
-
-
 def _layers(n: int, tail: np.ndarray, head: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
-    """Arcs grouped by the depth of their tail (Kahn's algorithm, one vector step per depth)."""
+    """A DAG's arcs grouped by the depth of their tail (Kahn's algorithm, one vector step per
+    depth), shallowest first: carrying values along them in this order visits every node after
+    all its predecessors."""
     depth = np.full(n, -1, dtype=np.int64)
     indeg = np.bincount(head, minlength=n)
     order = np.argsort(tail, kind="stable")
@@ -209,8 +104,10 @@ class CoalitionImprovements:
 
     Parameters
     ----------
-    dag : CoalitionDag
-        The coalition's reach (:func:`coalition_dag`).
+    dag : ReachDAG
+        The coalition's reach (:func:`detente.engine.coalition.reach_dag`).
+    members : sequence of int
+        The coalition's DMs.
     levels : ndarray
         Preference levels of every DM, shape (n_dms, states); higher is better.
     ranks : list, optional
@@ -218,25 +115,31 @@ class CoalitionImprovements:
 
     Examples
     --------
+    >>> from detente.engine.coalition import reach_dag
     >>> from detente.engine.moves import OptionMoves
     >>> moves = OptionMoves(np.arange(4), [[0], [1]], ["both", "both"])
-    >>> ci = CoalitionImprovements(coalition_dag(moves, [0, 1]), np.array([[0, 1, 1, 2], [0, 1, 1, 2]]))
+    >>> lv = np.array([[0, 1, 1, 2], [0, 1, 1, 2]])
+    >>> ci = CoalitionImprovements(reach_dag(moves, [0, 1]), [0, 1], lv)
     >>> ci.first(np.array([3, 1, 0]), np.arange(4)).tolist()   # 3 improves on 1 and 0; 1, 2 on 0
     [-1, 2, 2, 1]
     >>> ci.exists().tolist()
     [True, True, True, False]
     """
 
-    def __init__(self, dag: CoalitionDag, levels: np.ndarray, ranks: list[tuple[np.ndarray, int]] | None = None):
+    def __init__(self, dag: ReachDAG, members: Sequence[int], levels: np.ndarray,
+                 ranks: list[tuple[np.ndarray, int]] | None = None):
         self.dag = dag
+        self.members = tuple(int(j) for j in members)
+        self._layers = _layers(dag.n_nodes, dag.src, dag.dst)
+        self._m = int(dag.start.size)
         ranks = level_ranks(np.asarray(levels)) if ranks is None else ranks
-        self._ranks = [ranks[j] for j in dag.members]
-        self._sizes = [n for _, n in self._ranks]
+        self._ranks = [ranks[j] for j in self.members]
+        sizes = [n for _, n in self._ranks]
         # every state's cell on the grid of all members' ranks, when that grid is small: a
         # query then places a target with two look-ups instead of one per member
         self._cell: np.ndarray | None = None
-        if float(np.prod(self._sizes, dtype=np.float64)) <= 4 * dag.start.size + 4096:
-            cell = np.zeros(dag.start.size, dtype=np.int64)
+        if float(np.prod(sizes, dtype=np.float64)) <= 4 * self._m + 4096:
+            cell = np.zeros(self._m, dtype=np.int64)
             for r, n in self._ranks:
                 cell = cell * n + r
             self._cell = cell
@@ -263,8 +166,20 @@ class CoalitionImprovements:
         starts = np.asarray(starts, dtype=np.int64)
         targets = np.asarray(targets, dtype=np.int64)
         src = [(r[starts], n) for r, n in self._ranks]
-        return _dominated(self.dag, src, self.dag.start[starts], targets, self.dag.end, self._target_ranks,
-                          self._cell, reverse=False, exists=False, method=method)
+        dag, m = self.dag, self._m
+        if dag.item_state is None:                       # option form: a state is its own item
+            return _dominated(self._layers, dag.n_nodes, src, dag.start[starts], targets,
+                              dag.item_node[targets], self._target_ranks, self._cell, False, False, method)
+        # graph form: q is reached at its items (q, last member t), after the m start items
+        k = dag.item_node.size // m - 1
+        items = (m + np.arange(k, dtype=np.int64)[:, None] * m + targets[None, :]).reshape(-1)
+        found = _dominated(self._layers, dag.n_nodes, src, dag.start[starts], np.tile(targets, k),
+                           dag.item_node[items], self._target_ranks, self._cell, False, False, method)
+        best = np.full(targets.size, _NONE, dtype=np.int64)
+        hit = found >= 0
+        np.minimum.at(best, np.tile(np.arange(targets.size), k)[hit], found[hit])
+        best[best == _NONE] = -1
+        return best
 
     def _target_ranks(self, targets: np.ndarray) -> list[np.ndarray]:
         return [r[targets] for r, _ in self._ranks]
@@ -283,38 +198,39 @@ class CoalitionImprovements:
         -------
         ndarray of bool
         """
-        m = self.dag.start.size
-        states = np.arange(m, dtype=np.int64) if states is None else np.asarray(states, dtype=np.int64)
-        # q ∈ R_H(s) better for all  <=>  with ranks reversed, q below s, and s's start reaching q's end
-        src = [(n - 1 - r, n) for r, n in self._ranks]
+        dag = self.dag
+        states = np.arange(self._m, dtype=np.int64) if states is None else np.asarray(states, dtype=np.int64)
+        # q ∈ R_H(s) better for all  <=>  with ranks reversed, q below s, and s's start reaching
+        # one of q's items
+        item_state = np.arange(self._m, dtype=np.int64) if dag.item_state is None else dag.item_state
+        src = [(n - 1 - r[item_state], n) for r, n in self._ranks]
 
         def reversed_ranks(t: np.ndarray) -> list[np.ndarray]:
             return [n - 1 - r[t] for r, n in self._ranks]
 
-        found = _dominated(self.dag, src, self.dag.end, states, self.dag.start, reversed_ranks, None,
-                           reverse=True, exists=True, method=method)
+        found = _dominated(self._layers, dag.n_nodes, src, dag.item_node, states, dag.start[states],
+                           reversed_ranks, None, True, True, method)
         return found >= 0
 
 
-def _dominated(dag: CoalitionDag, src: list[tuple[np.ndarray, int]], src_node: np.ndarray, targets: np.ndarray,
-               node_of: np.ndarray, ranks_of, cell_of: np.ndarray | None, reverse: bool, exists: bool,
-               method: str | None) -> np.ndarray:
+def _dominated(layers: list[tuple[np.ndarray, np.ndarray]], n_all: int, src: list[tuple[np.ndarray, int]],
+               src_node: np.ndarray, targets: np.ndarray, tgt_node: np.ndarray, ranks_of,
+               cell_of: np.ndarray | None, reverse: bool, exists: bool, method: str | None) -> np.ndarray:
     """Per target t, the first source s (by index) whose rank is below t's in every dimension
     and whose node reaches t's node (t's node reaches s's node if ``reverse``), or -1. With
     ``exists`` only whether there is one matters (any index ≥ 0 may come back).
 
-    ``src``: per dimension, the sources' ranks and the number of ranks. Targets are states:
-    ``node_of[t]`` their node, ``ranks_of(t)`` their ranks per dimension, ``cell_of[t]`` (if
+    ``src``: per dimension, the sources' ranks and the number of ranks. Targets are states at
+    nodes ``tgt_node``: ``ranks_of(t)`` gives their ranks per dimension, ``cell_of[t]`` (if
     given) their mixed-radix cell over all dimensions' ranks."""
     out = np.full(targets.size, -1, dtype=np.int64)
     n_src = src_node.size
     if n_src == 0 or targets.size == 0:
         return out
     # the nodes the sources reach (or that reach them): the only ones a target can be found at
-    active = np.zeros(dag.n_nodes, dtype=bool)
+    active = np.zeros(n_all, dtype=bool)
     active[src_node] = True
-    arcs = _arcs_from(dag, active, reverse)
-    tgt_node = node_of[targets]
+    arcs = _arcs_from(layers, active, reverse)
     keep = np.flatnonzero(active[tgt_node])
     if not keep.size:
         return out
@@ -379,12 +295,12 @@ def _dominated(dag: CoalitionDag, src: list[tuple[np.ndarray, int]], src_node: n
     return found
 
 
-def _arcs_from(dag: CoalitionDag, active: np.ndarray, reverse: bool) -> list[tuple[np.ndarray, np.ndarray]]:
+def _arcs_from(layers: list[tuple[np.ndarray, np.ndarray]], active: np.ndarray,
+               reverse: bool) -> list[tuple[np.ndarray, np.ndarray]]:
     """Mark every node reachable from ``active`` ones (reaching them if ``reverse``) as active,
     and return the arcs among active nodes as (from, to) pairs in an order to carry values."""
     out = []
-    layers = reversed(dag.layers) if reverse else dag.layers
-    for tail, head in layers:
+    for tail, head in (reversed(layers) if reverse else layers):
         a, b = (head, tail) if reverse else (tail, head)
         sel = active[a]
         if sel.any():
@@ -454,4 +370,4 @@ def _masks(n_nodes, arcs, src, src_row, tgt, tgt_row):
     return out
 
 
-__all__ = ["CoalitionDag", "CoalitionImprovements", "coalition_dag", "level_ranks", "GRID_CELLS"]
+__all__ = ["CoalitionImprovements", "level_ranks", "GRID_CELLS"]

@@ -1,9 +1,9 @@
-"""Coalitional improvements without states × states tables (:mod:`detente.engine.coalition_dag`)
+"""Coalitional improvements without states × states tables (:mod:`detente.engine.improvements`)
 against the brute-force coalition reach of the reference, on seeded random games: option form
 (irreversible options both ways, infeasible states) and graph form (where the no-member-twice
 rule matters); levels with many ties. Both query methods (rank grid, 64-bit masks) are forced
 and must agree with each other and with the brute force. Also the move primitives the search
-uses: :meth:`expand` and :meth:`move_groups` against the moves one state at a time.
+uses, :meth:`expand`, against the moves one state at a time.
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ import numpy as np
 import pytest
 
 from detente.engine import reference
-from detente.engine.coalition_dag import CoalitionImprovements, coalition_dag, level_ranks
+from detente.engine.coalition import reach_dag
+from detente.engine.improvements import CoalitionImprovements, level_ranks
 from detente.engine.moves import GraphMoves, OptionMoves
 
 
@@ -59,8 +60,7 @@ def test_first_and_exists_match_brute_force(seed):
     ranks = level_ranks(levels)
     for size in range(2, d + 1):
         for members in itertools.combinations(range(d), size):
-            dag = coalition_dag(moves, members)
-            ci = CoalitionImprovements(dag, levels, ranks)
+            ci = CoalitionImprovements(reach_dag(moves, members), members, levels, ranks)
             better = brute_improvements(moves, levels, members)
             expected_exists = np.array([bool(b) for b in better])
             starts = rng.permutation(m)[: int(rng.integers(1, m + 1))]
@@ -81,7 +81,7 @@ def test_masks_handle_more_than_64_starts():
                                                               "both", "both", "both", "forward"])
     levels = rng.integers(0, 40, size=(3, codes.size))
     members = (0, 1, 2)
-    ci = CoalitionImprovements(coalition_dag(moves, members), levels)
+    ci = CoalitionImprovements(reach_dag(moves, members), members, levels)
     better = brute_improvements(moves, levels, members)
     starts = rng.permutation(codes.size)[:200]
     expected = np.array([next((i for i, s in enumerate(starts.tolist()) if q in better[s]), -1)
@@ -91,33 +91,12 @@ def test_masks_handle_more_than_64_starts():
     assert (expected > 63).any()                    # some answers come from a later chunk of 64
 
 
-def test_option_form_components_split_only_at_irreversible_moves():
-    # both options reversible: every state of the coalition's block in one node
-    moves = OptionMoves(np.arange(8), [[0], [1]], ["both", "both", "both"])
-    dag = coalition_dag(moves, [0, 1])
-    assert dag.n_nodes == 2 and len(set(dag.start[:4].tolist())) == 1 and not dag.layers
-    # an option that may only be taken splits each block in two, with an arc one way
-    moves = OptionMoves(np.arange(4), [[0], [1]], ["both", "forward"])
-    dag = coalition_dag(moves, [0, 1])
-    assert dag.n_nodes == 2 and dag.n_arcs == 1
-
-
 @pytest.mark.parametrize("seed", range(30))
-def test_expand_and_move_groups_match_targets(seed):
+def test_expand_matches_targets(seed):
     rng = np.random.default_rng(100 + seed)
     moves, d, m = (random_option_moves if seed % 3 else random_graph_moves)(rng)
     states = rng.integers(0, m, size=int(rng.integers(1, 2 * m + 1)))
     for j in range(d):
         rows, tg = moves.expand(j, states)
         for r, s in enumerate(states.tolist()):
-            got = tg[rows == r].tolist()
-            assert got == sorted(moves.targets(j, s).tolist())
-        if isinstance(moves, OptionMoves):
-            group, n_groups, src, dst = moves.move_groups(j)
-            assert group.size == m and (group < n_groups).all()
-            linked = set(zip(group[src].tolist(), group[dst].tolist()))
-            for s in range(m):
-                expected = set(moves.targets(j, s).tolist())
-                got_set = {q for q in range(m) if q != s and (group[q] == group[s] or
-                                                              (int(group[s]), int(group[q])) in linked)}
-                assert got_set == expected, (j, s)
+            assert sorted(tg[rows == r].tolist()) == sorted(moves.targets(j, s).tolist())
