@@ -17,19 +17,22 @@ import json
 import os
 import re
 from pathlib import Path
-from typing import Any, get_args, get_origin, Union
+from typing import TYPE_CHECKING, Any, Union, get_args, get_origin
 
 import yaml
-from pydantic import BaseModel, ValidationError
 
 from ..errors import DetenteError, FileFormatError
 from ..model import (Belief, Conflict, MapSpec, Parameter, DecisionMaker, Feasibility, GraphForm, Option, Payoff, Perception, Perspective,
                      Prioritization, Ranking, SweepSpec)
 from ..model.preferences import Preference
 from ._parse import check_document_size, parse_json, parse_yaml
-from .schema import (DecisionMakerSpec, ParameterSpec, ImplicationSpec, OptionSpec, PayoffSpec, PerceptionSpec, PreferencesSpec,
-                     ScenarioSpec)
+from ._shape import quick_spec
 from .validate import validate_conflict
+
+if TYPE_CHECKING:  # pragma: no cover - the pydantic models are imported only when a file needs them
+    from pydantic import BaseModel, ValidationError
+
+    from .schema import DecisionMakerSpec, PerceptionSpec, PreferencesSpec, ScenarioSpec
 
 SCENARIO_SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".json": "json"}
 
@@ -109,6 +112,10 @@ def _flatten(tp) -> list:
 
 def _models_at(segments) -> list[type[BaseModel]]:
     """The schema models that can sit at a (tag-free) location of the file."""
+    from pydantic import BaseModel
+
+    from .schema import ScenarioSpec
+
     types: list = [ScenarioSpec]
     for seg in segments:
         nxt: list = []
@@ -236,7 +243,7 @@ def _preference(spec: PreferencesSpec) -> Preference:
     if spec.ranking is not None:
         return Ranking([list(x) if isinstance(x, list) else [x] for x in spec.ranking])
     payoff = spec.payoff
-    if isinstance(payoff, PayoffSpec):
+    if payoff is not None and not isinstance(payoff, str):      # {formula, parameters}
         return Payoff(payoff.formula.strip(), {k: float(v) for k, v in payoff.parameters.items()})
     return Payoff(str(payoff).strip())
 
@@ -260,7 +267,7 @@ def _perception(dm: str, spec: PerceptionSpec) -> Perception:
 def _dm(spec: DecisionMakerSpec) -> DecisionMaker:
     options = []
     for o in spec.options:
-        if isinstance(o, OptionSpec):
+        if not isinstance(o, str):                               # {name, reversible, ...}
             options.append(Option(o.name, spec.name, o.reversible, o.label, o.description,  # type: ignore[arg-type]
                                   id=o.id))
         else:
@@ -274,7 +281,7 @@ def spec_to_conflict(spec: ScenarioSpec, source: str = "<api>") -> Conflict:
     implications: list[tuple[str, str]] = []
     problems: list[DetenteError] = []
     for k, item in enumerate(spec.feasibility.implications):
-        if isinstance(item, ImplicationSpec):
+        if not isinstance(item, str):                            # {if: p, then: q}
             implications.append((item.if_.strip(), item.then.strip()))
         else:
             pq = split_implication(item)
@@ -314,10 +321,10 @@ def spec_to_conflict(spec: ScenarioSpec, source: str = "<api>") -> Conflict:
         decision_makers=[_dm(d) for d in spec.decision_makers],
         feasibility=feasibility,
         outcomes=outcomes,
-        parameters={k: float(v.value if isinstance(v, ParameterSpec) else v) for k, v in spec.parameters.items()},
+        parameters={k: float(v if isinstance(v, float) else v.value) for k, v in spec.parameters.items()},
         parameter_info={**{k: Parameter(k, tuple(v.range) if v.range else None, v.unit, v.period,  # type: ignore[arg-type]
                                         v.label, v.source, v.description.strip())
-                           for k, v in spec.parameters.items() if isinstance(v, ParameterSpec)},
+                           for k, v in spec.parameters.items() if not isinstance(v, float)},
                         **{k: Parameter(k, tuple(b.range) if b.range else None, b.unit, b.period,  # type: ignore[arg-type]
                                         b.label, b.source, b.description.strip())
                            for k, b in spec.beliefs.items()
@@ -349,10 +356,16 @@ def data_to_conflict(data: Any, source: str = "<api>", validate: bool = True) ->
     bad_keys = [k for k in data if not isinstance(k, str)]
     if bad_keys:
         raise FileFormatError(f"top-level keys must be text, got {bad_keys[0]!r}", source=source)
-    try:
-        spec = ScenarioSpec.model_validate(data)
-    except ValidationError as exc:
-        raise translate_validation_error(exc, source) from None
+    spec: Any = quick_spec(data)     # well-formed files: no pydantic models to build (see _shape)
+    if spec is None:
+        from pydantic import ValidationError
+
+        from .schema import ScenarioSpec
+
+        try:
+            spec = ScenarioSpec.model_validate(data)
+        except ValidationError as exc:
+            raise translate_validation_error(exc, source) from None
     conflict = spec_to_conflict(spec, source)
     if validate:
         validate_conflict(conflict, source)

@@ -23,12 +23,8 @@ from typing import Any, Literal, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, field_validator, model_validator
 
-REVERSIBLE_ALIASES: dict[str, str] = {
-    "both": "both", "reversible": "both",
-    "forward": "forward", "fwd": "forward", "irreversible": "forward", "n->y": "forward",
-    "backward": "backward", "back": "backward", "y->n": "backward",
-}
-"""Spellings accepted for ``reversible`` (case-insensitive), mapped to the model's values."""
+from ._shape import REVERSIBLE_ALIASES
+
 
 ReversibleText = Literal["both", "forward", "backward", "irreversible", "fwd", "back", "N->Y", "Y->N"]
 
