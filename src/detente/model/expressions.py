@@ -33,15 +33,16 @@ import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Union
+from typing import TYPE_CHECKING, Any, Union
 
 import numpy as np
-from lark import Lark, Token, Transformer, Tree, v_args
-from lark.exceptions import (LarkError, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken,
-                              VisitError)
 
 from .. import limits
 from ..errors import ExpressionError
+
+if TYPE_CHECKING:  # pragma: no cover - lark is imported only when an expression is not in the cache
+    from lark import Lark, Token, Tree
+    from lark.exceptions import UnexpectedInput
 
 _GRAMMAR = r"""
 ?start: expr
@@ -132,8 +133,9 @@ class Node:
         return found
 
 
-@v_args(inline=True)
-class _ToNodes(Transformer):
+class _ToNodesMethods:
+    """How each rule of the grammar becomes a :class:`Node` (mixed into a lark ``Transformer``)."""
+
     def number(self, tok: Token) -> Node:
         value = float(tok)
         if not math.isfinite(value):
@@ -187,6 +189,14 @@ class _ToNodes(Transformer):
         return Node("cond", (c, a, b))
 
 
+@lru_cache(maxsize=1)
+def _transformer() -> Any:
+    from lark import Transformer, v_args
+
+    methods = {k: v for k, v in vars(_ToNodesMethods).items() if not k.startswith("__")}
+    return v_args(inline=True)(type("_ToNodes", (Transformer,), methods))()
+
+
 MAX_DEPTH = limits.EXPRESSION_DEPTH.default
 """Deepest expression tree accepted by default (``not not ... x`` or ``a + b + ...`` count one level
 each): deeper text is refused with a clear error instead of exhausting Python's recursion limit.
@@ -195,6 +205,8 @@ each): deeper text is refused with a clear error instead of exhausting Python's 
 
 def _depth(tree: Tree) -> int:
     """Depth of a parse tree, walked without recursion (the text may be hostile)."""
+    from lark import Tree
+
     deepest, stack = 0, [(tree, 1)]
     while stack:
         node, d = stack.pop()
@@ -222,8 +234,127 @@ def _parser_cache_path() -> str | bool:
 
 @lru_cache(maxsize=1)
 def _parser() -> Lark:
+    from lark import Lark
+
     # Lark checks the grammar's hash before using a cached file and rebuilds if it changed
     return Lark(_GRAMMAR, parser="lalr", maybe_placeholders=False, cache=_parser_cache_path())
+
+
+# -- parsed expressions kept between runs ---------------------------------------------------------
+# A small analysis parses a few dozen expressions; importing lark and loading its tables costs
+# more than everything else the model needs. Trees of expressions parsed before are kept as
+# JSON in the user's cache folder (next to lark's own table cache) and read back without lark.
+# Only successful parses are kept; the depth limit is checked again on every use, so a lower
+# DETENTE_MAX_EXPRESSION_DEPTH still refuses a cached tree with the same message.
+
+_TREE_CACHE_VERSION = 1
+"""Bumped when the trees :func:`parse` makes change (a new operator, a different shape)."""
+_TREE_CACHE_ENTRIES = 2_000
+_TREE_CACHE_TEXT = 2_000
+"""Most expressions kept (the least recently used go first; the file stays small enough to read in
+about a millisecond), and the longest text kept (longer ones are parsed every time)."""
+
+
+class _TreeCache:
+    """Expression text -> (parse-tree depth, Node tree), read once from and written once to a JSON file."""
+
+    def __init__(self) -> None:
+        self.entries: dict[str, tuple[int, Node]] | None = None
+        self.new: dict[str, list[Any]] = {}
+        self.raw: dict[str, list[Any]] = {}
+        self.used: set[str] = set()
+        self.path: str | None = None
+
+    def _stamp(self) -> str:
+        """Changes with the grammar and with this module's code (any edit makes the trees stale)."""
+        import zlib
+
+        try:
+            with open(__file__, "rb") as fh:
+                code = zlib.crc32(fh.read())
+        except OSError:  # pragma: no cover - no source file (a frozen build): the grammar decides
+            code = zlib.crc32(_GRAMMAR.encode("utf-8"))
+        return f"{_TREE_CACHE_VERSION}:{code:08x}"
+
+    def _load(self) -> dict[str, tuple[int, Node]]:
+        import json
+        import os
+
+        self.entries = {}
+        lark_file = _parser_cache_path()
+        if not isinstance(lark_file, str):
+            return self.entries
+        self.path = os.path.join(os.path.dirname(lark_file), "expression-trees.json")
+        try:
+            with open(self.path, encoding="utf-8") as fh:
+                data = json.load(fh)
+            if data.get("stamp") == self._stamp() and isinstance(data.get("trees"), dict):
+                self.raw = data["trees"]
+        except (OSError, ValueError, AttributeError):
+            self.raw = {}
+        return self.entries
+
+    def get(self, text: str) -> tuple[int, Node] | None:
+        entries = self._load() if self.entries is None else self.entries
+        hit = entries.get(text)
+        if hit is None and text in self.raw:
+            try:
+                depth, tree = self.raw[text]
+                hit = entries[text] = (int(depth), _from_json(tree))
+            except (TypeError, ValueError):
+                return None
+        if hit is not None:
+            self.used.add(text)
+        return hit
+
+    def put(self, text: str, depth: int, node: Node) -> None:
+        if self.entries is None:
+            self._load()
+        if self.path is None or len(text) > _TREE_CACHE_TEXT:
+            return
+        if not self.new:
+            import atexit
+
+            atexit.register(self.save)
+        self.new[text] = [depth, _to_json(node)]
+
+    def save(self) -> None:
+        """Write the file (called at exit when new expressions were parsed); never fails loudly."""
+        import json
+        import os
+
+        if not self.new or self.path is None:
+            return
+        # least recently used first: entries not used in this run, then those used, then the new ones
+        trees = {k: v for k, v in self.raw.items() if k not in self.used and k not in self.new}
+        trees.update({k: v for k, v in self.raw.items() if k in self.used and k not in self.new})
+        trees.update(self.new)
+        if len(trees) > _TREE_CACHE_ENTRIES:
+            trees = dict(list(trees.items())[-_TREE_CACHE_ENTRIES:])
+        tmp = f"{self.path}.{os.getpid()}.tmp"
+        try:
+            with open(tmp, "w", encoding="utf-8") as fh:
+                json.dump({"stamp": self._stamp(), "trees": trees}, fh, ensure_ascii=False, allow_nan=False)
+            os.replace(tmp, self.path)
+        except (OSError, ValueError):
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+        self.raw, self.new = trees, {}
+
+
+def _to_json(node: Node) -> list[Any]:
+    return [node.op, *[_to_json(a) if isinstance(a, Node) else a for a in node.args]]
+
+
+def _from_json(data: Any) -> Node:
+    if not isinstance(data, list) or not data or not isinstance(data[0], str):
+        raise ValueError("not an expression tree")
+    return Node(data[0], tuple(_from_json(a) if isinstance(a, list) else a for a in data[1:]))
+
+
+_TREES = _TreeCache()
 
 
 @lru_cache(maxsize=4096)
@@ -242,27 +373,42 @@ def parse(text: str) -> Node:
         raise ExpressionError(f"the expression is too long: {len(text):,} characters, over the limit of "
                               f"{max_chars:,} (split it into definitions, or set {limits.EXPRESSION_CHARS.env} "
                               "to allow more)")
+    max_depth = limits.EXPRESSION_DEPTH.value()
+    cached = _TREES.get(text)
+    if cached is not None:
+        _check_depth(text, cached[0], max_depth)
+        return cached[1]
+    from lark.exceptions import LarkError, UnexpectedInput, VisitError
+
     try:
         tree = _parser().parse(text)
     except UnexpectedInput as exc:
         raise ExpressionError(_describe_parse_error(text, exc)) from None
     except LarkError as exc:  # pragma: no cover - defensive
         raise ExpressionError(f"cannot parse {text!r}: {exc}") from None
-    max_depth = limits.EXPRESSION_DEPTH.value()
-    if _depth(tree) > max_depth:
-        shown = text if len(text) <= 60 else text[:57] + "..."
-        raise ExpressionError(f"cannot parse {shown!r}: nested more than {max_depth} levels deep "
-                              f"(split it into definitions or shorter conditions, or set "
-                              f"{limits.EXPRESSION_DEPTH.env} to allow more)")
+    depth = _depth(tree)
+    _check_depth(text, depth, max_depth)
     try:
-        return _ToNodes().transform(tree)
+        node = _transformer().transform(tree)
     except VisitError as exc:
         if isinstance(exc.orig_exc, ExpressionError):
             raise exc.orig_exc from None
         raise
+    _TREES.put(text, depth, node)
+    return node
+
+
+def _check_depth(text: str, depth: int, max_depth: int) -> None:
+    if depth > max_depth:
+        shown = text if len(text) <= 60 else text[:57] + "..."
+        raise ExpressionError(f"cannot parse {shown!r}: nested more than {max_depth} levels deep "
+                              f"(split it into definitions or shorter conditions, or set "
+                              f"{limits.EXPRESSION_DEPTH.env} to allow more)")
 
 
 def _describe_parse_error(text: str, exc: UnexpectedInput) -> str:
+    from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedToken
+
     pos = getattr(exc, "pos_in_stream", None)
     if pos is None:
         pos = getattr(exc, "column", 1) - 1
