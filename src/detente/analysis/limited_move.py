@@ -47,7 +47,7 @@ import numpy as np
 
 from ..errors import DetenteError
 from ..model import Conflict
-from .common import as_compiled, dm_indices, resolve_state
+from .common import as_compiled, dm_indices, resolve_state, state_list
 from .compile import Compiled
 
 DEFAULT_MAX_HORIZON = 2000
@@ -90,7 +90,7 @@ class LimitedMove:
     def summary(self) -> str:
         """Plain text: the L_h and non-myopic equilibria."""
         lines = [f"{self.compiled.conflict.name}: limited-move stability ({', '.join(self.dm_names)})"]
-        lines += [f"  {k} equilibria: {', '.join(map(str, eq)) or 'none'}" for k, eq in self.equilibria.items()]
+        lines += [f"  {k} equilibria: {state_list(eq)}" for k, eq in self.equilibria.items()]
         return "\n".join(lines)
 
     @property

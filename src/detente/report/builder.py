@@ -60,7 +60,6 @@ MAX_TABLEAU_STATES = 200
 """A tableau lists every state up to this many; beyond, only the states of interest."""
 MAX_EQUILIBRIA_ROWS = 200
 MAX_NARRATIVES = 12
-MAX_LISTED = 40
 
 
 # -- the report's parts -------------------------------------------------------------------------
@@ -255,10 +254,6 @@ class Report:
 
 
 # -- helpers ------------------------------------------------------------------------------------
-def _ids(states: Iterable[int], limit: int = MAX_LISTED) -> str:
-    return state_list(states, limit=limit)
-
-
 def _label(analysis: "Analysis", s: int) -> str:
     return analysis.compiled.state_label(s - 1)
 
@@ -311,7 +306,7 @@ def _model_section(conflict: Conflict, analysis: "Analysis", overrides: Mapping[
     feas += ["at most one of: " + ", ".join(g) for g in f.mutually_exclusive]
     feas += ["at least one of: " + ", ".join(g) for g in f.at_least_one]
     feas += [f"if {p} then {q}" for p, q in f.implications]
-    outcomes = {name: (spec if isinstance(spec, str) else "states " + _ids(spec))
+    outcomes = {name: (spec if isinstance(spec, str) else "states " + state_list(spec))
                 for name, spec in conflict.outcomes.items()}
     m = analysis.n_states
     space = analysis.compiled.space
@@ -392,7 +387,7 @@ def _outcome_rows(conflict: Conflict, analysis: "Analysis") -> list[OutcomeRow]:
     rows = []
     for name, data in analysis.outcomes.items():
         spec = conflict.outcomes.get(name)
-        definition = spec if isinstance(spec, str) else ("states " + _ids(spec or []))
+        definition = spec if isinstance(spec, str) else ("states " + state_list(spec or []))
         unstable = {c: [dm for dm in analysis.dm_names if not data["stable_for"][c][dm]] for c in analysis.concepts}
         rows.append(OutcomeRow(name, definition, data["states"], data["equilibrium_states"], unstable))
     return rows
@@ -402,7 +397,7 @@ def _findings(analysis: "Analysis", outcomes: list[OutcomeRow], status_quo: int 
     lines = []
     for c in analysis.concepts:
         eq = analysis.equilibria[c]
-        lines.append(f"{CONCEPT_LABELS[c]} equilibria: {_ids(eq, 20)}.")
+        lines.append(f"{CONCEPT_LABELS[c]} equilibria: {state_list(eq, limit=20)}.")
     if status_quo is not None:
         under = [CONCEPT_LABELS[c] for c in analysis.concepts if status_quo in analysis.equilibria[c]]
         lines.append(f"The status quo (state {status_quo}) is " +
