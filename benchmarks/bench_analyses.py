@@ -48,7 +48,7 @@ sys.path.insert(0, str(HERE))
 
 from conflict_gen import benchmark_conflict, option_counts  # noqa: E402
 
-from detente.analysis.coalitions import coalition_stability  # noqa: E402
+from detente.analysis.coalitions import coalition_stability, merged_analysis  # noqa: E402
 from detente.analysis.compile import compile_conflict  # noqa: E402
 from detente.analysis.evolution import evolve  # noqa: E402
 from detente.analysis.inverse import inverse  # noqa: E402
@@ -143,12 +143,13 @@ def analyses(compiled) -> dict:
         "core (Nash, GMR, SMR, SEQ)": lambda: stability(game, ("nash", "gmr", "smr", "seq")),
         "SIM + SEQ-SIM": lambda: stability(game, ("sim", "seqsim")),
         "all coalitions (Nash, GMR, SMR, SEQ)": lambda: coalition_stability(compiled),
+        "merged DMs, two pairs (Nash, GMR, SMR, SEQ)": lambda: merged_analysis(compiled, structure=[[0, 1], [2, 3]]),
         "coalitional evolution from state 1": lambda: evolve(compiled, status_quo=1, modes=["coalitional"], concepts=["nash"]),
         "inverse GMR of state 1": lambda: inverse(compiled, state=1, concept="gmr"),
     }
 
 
-def measure(counts: list[int], repeat: int, limit: float, skip: set[str]) -> dict:
+def measure(counts: list[int], repeat: int, limit: float, skip: set[str], only: list[str] | None = None) -> dict:
     conflict = benchmark_conflict(counts)
     compiled = compile_conflict(conflict)
     game = compiled.game
@@ -159,6 +160,8 @@ def measure(counts: list[int], repeat: int, limit: float, skip: set[str]) -> dic
         assert np.array_equal(np.maximum(check[j], game.levels[j]) <= game.levels[j], nash[j])
     row = {"options": sum(counts), "dms": len(counts), "states": game.n_states, "times": {}, "floor": float("inf")}
     for name, fn in analyses(compiled).items():
+        if only and not any(o.lower() in name.lower() for o in only):
+            continue
         if name in skip:
             row["times"][name] = None
             continue
@@ -258,34 +261,40 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--limit", type=float, default=60.0, help="seconds before an analysis is stopped")
     ap.add_argument("--output", type=Path, default=None)
+    ap.add_argument("--only", action="append", default=None, metavar="TEXT",
+                    help="measure only the analyses whose name contains TEXT (repeatable); skips the "
+                         "command-line rows and writes no file unless --output is given")
     args = ap.parse_args(argv)
     repeat = 1 if args.quick else 3
-    output = args.output or (None if args.quick else HERE / "results-analyses.md")
+    output = args.output or (None if args.quick or args.only else HERE / "results-analyses.md")
     started = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     load_before = load_avg()
 
     # the main case first: 2^16 candidate states, 4 DMs
-    main_row = measure(option_counts(16), repeat, args.limit, set())
+    main_row = measure(option_counts(16), repeat, args.limit, set(), args.only)
     print(f"2^16: {main_row['states']:,} states, floor {main_row['floor'] * 1e3:.3f} ms")
     for name, t in main_row["times"].items():
         print(f"  {name:40s} {fmt_t(t):>12s}  ratio {fmt_r(t, main_row['floor'])}")
-    cli = cli_json_ratio(20, 1 if args.quick else 3)
-    print(f"CLI json at 2^20: {cli['cli']:.2f} s vs load+analyze {cli['api']:.2f} s: {cli['cli'] / cli['api']:.2f}x")
-    st = startup_ratio(3 if args.quick else 9)
-    print(f"start-up: {st['small'] * 1e3:.0f} ms vs python -c pass {st['pass'] * 1e3:.0f} ms: "
-          f"{st['small'] / st['pass']:.1f}x (CPU time {st['cpu_small'] / st['cpu_pass']:.1f}x)")
+    if args.only:
+        cli = st = None
+    else:
+        cli = cli_json_ratio(20, 1 if args.quick else 3)
+        print(f"CLI json at 2^20: {cli['cli']:.2f} s vs load+analyze {cli['api']:.2f} s: {cli['cli'] / cli['api']:.2f}x")
+        st = startup_ratio(3 if args.quick else 9)
+        print(f"start-up: {st['small'] * 1e3:.0f} ms vs python -c pass {st['pass'] * 1e3:.0f} ms: "
+              f"{st['small'] / st['pass']:.1f}x (CPU time {st['cpu_small'] / st['cpu_pass']:.1f}x)")
 
     curve = []
     skip: set[str] = set()
     sizes = (10, 12, 14) if args.quick else (10, 12, 14, 16)
     for n in sizes:
-        row = main_row if n == 16 else measure(option_counts(n), 1, args.limit, skip)
+        row = main_row if n == 16 else measure(option_counts(n), 1, args.limit, skip, args.only)
         curve.append(row)
         print(f"  2^{n}: " + ", ".join(f"{k.split(' (')[0]} {fmt_r(v, row['floor'])}" for k, v in row["times"].items()))
     dm_curve = []
     skip = set()
     for d in ((4, 5) if args.quick else (4, 5, 6)):
-        row = measure(option_counts(15, d), 1, args.limit, skip)
+        row = measure(option_counts(15, d), 1, args.limit, skip, args.only)
         dm_curve.append(row)
         print(f"  {d} DMs: " + ", ".join(f"{k.split(' (')[0]} {fmt_r(v, row['floor'])}" for k, v in row["times"].items()))
 
@@ -316,20 +325,23 @@ def main(argv: list[str] | None = None) -> int:
             lines.append(f"| {name} | {fmt_t(t)} | {fmt_r(t, main_row['floor'])} | "
                          f"{'yes' if r is not None and r <= TARGET else 'NO'} | "
                          f"{'yes' if r is not None and r <= AIM else 'no'} |")
-        ratio_cli = cli["cli"] / cli["api"]
-        ratio_st = st["small"] / st["pass"]
+        if cli is not None and st is not None:
+            ratio_cli = cli["cli"] / cli["api"]
+            ratio_st = st["small"] / st["pass"]
+            lines += [
+                "",
+                "## Command line",
+                "",
+                "| measure | time | reference | ratio | target |",
+                "|---|---|---|---|---|",
+                f"| `detente analyze FILE -f json`, 2^20 candidate states | {cli['cli']:.2f} s | "
+                f"`detente.load` + `detente.analyze` in a fresh process: {cli['api']:.2f} s | **{ratio_cli:.2f}** | ≤ 2 |",
+                f"| `detente analyze examples/prisoners-dilemma.yaml` | {st['small'] * 1e3:.0f} ms | "
+                f"`python -c pass`: {st['pass'] * 1e3:.0f} ms | **{ratio_st:.1f}** | ≤ 20 (aim 10) |",
+                f"| same, in CPU time of the process (less sensitive to other load) | {st['cpu_small'] * 1e3:.0f} ms | "
+                f"{st['cpu_pass'] * 1e3:.0f} ms | {st['cpu_small'] / st['cpu_pass']:.1f} | |",
+            ]
         lines += [
-            "",
-            "## Command line",
-            "",
-            "| measure | time | reference | ratio | target |",
-            "|---|---|---|---|---|",
-            f"| `detente analyze FILE -f json`, 2^20 candidate states | {cli['cli']:.2f} s | "
-            f"`detente.load` + `detente.analyze` in a fresh process: {cli['api']:.2f} s | **{ratio_cli:.2f}** | ≤ 2 |",
-            f"| `detente analyze examples/prisoners-dilemma.yaml` | {st['small'] * 1e3:.0f} ms | "
-            f"`python -c pass`: {st['pass'] * 1e3:.0f} ms | **{ratio_st:.1f}** | ≤ 20 (aim 10) |",
-            f"| same, in CPU time of the process (less sensitive to other load) | {st['cpu_small'] * 1e3:.0f} ms | "
-            f"{st['cpu_pass'] * 1e3:.0f} ms | {st['cpu_small'] / st['cpu_pass']:.1f} | |",
             "",
             "## Scaling curve: states (4 DMs)",
             "",

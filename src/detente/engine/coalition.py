@@ -89,6 +89,7 @@ class ReachDAG:
     _order: np.ndarray = field(init=False, repr=False)
     _bounds: np.ndarray = field(init=False, repr=False)
     _levels: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = field(init=False, repr=False)
+    _sorted_states: np.ndarray | None = field(init=False, repr=False, default=None)
 
     def __post_init__(self) -> None:
         order = _stable_order(self.item_node, self.n_nodes)
@@ -139,11 +140,22 @@ class ReachDAG:
             levels.append((s_sorted[starts], starts, dst[o]))
         return levels
 
+    @property
+    def sorted_states(self) -> np.ndarray:
+        """The state of each item, items grouped by node (rows given in this order need no
+        gathering: see :meth:`reduce_sorted`)."""
+        if self._sorted_states is None:
+            self._sorted_states = self._order if self.item_state is None else self.item_state[self._order]
+        return self._sorted_states
+
+    def reduce_sorted(self, rows: np.ndarray, ufunc: np.ufunc) -> np.ndarray:
+        """``ufunc`` of the rows of each node's items, rows given in :attr:`sorted_states` order."""
+        return ufunc.reduceat(rows, self._bounds, axis=0)
+
     def node_reduce(self, rows: np.ndarray, ufunc: np.ufunc) -> np.ndarray:
         """``ufunc`` (np.maximum, np.minimum, np.bitwise_or, np.bitwise_and) of the rows of the
         states in each node: rows is (states, ...) and the result (nodes, ...)."""
-        items = rows if self.item_state is None else rows[self.item_state]
-        return ufunc.reduceat(items[self._order], self._bounds, axis=0)
+        return self.reduce_sorted(rows[self.sorted_states], ufunc)
 
     def close(self, node_rows: np.ndarray, ufunc: np.ufunc) -> np.ndarray:
         """Combine every node's row with the rows of all nodes below it, in place (returned)."""
@@ -398,40 +410,46 @@ def _pair_dag(moves, members: list[int]) -> ReachDAG:
 
 
 # -- dominance queries -------------------------------------------------------------------------------
-def _threshold_ids(L: np.ndarray, states: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct threshold vectors L[:, s] over ``states`` ((d × T), sorted) and each state's index."""
-    sub = L[:, states]
-    if sub.shape[1] == 0:
-        return np.zeros((L.shape[0], 0), dtype=L.dtype), np.zeros(0, np.int64)
+def _to_ranks(values: np.ndarray, levels: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[int]]:
+    """Values and levels replaced, row by row, by their ranks among the row's distinct numbers
+    (comparisons unchanged), and the number of ranks of each row."""
+    vr = np.empty(values.shape, dtype=np.int64)
+    lr = np.empty(levels.shape, dtype=np.int64)
+    sizes = []
+    m = values.shape[1]
+    for j in range(values.shape[0]):
+        u, inv = _dense_rank(np.concatenate([values[j], levels[j]]))
+        vr[j], lr[j] = inv[:m], inv[m:]
+        sizes.append(int(u.size))
+    return vr, lr, sizes
+
+
+def _threshold_ids(levels: np.ndarray, states: np.ndarray, sizes: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct threshold vectors levels[:, s] over ``states`` ((d × T), ranks below ``sizes``)
+    and each state's index among them."""
+    sub = levels[:, states]
     key = np.zeros(sub.shape[1], dtype=np.int64)
-    ranks = []
-    for row in sub:
-        ranks.append(_dense_rank(row))
-    width = 1
-    for u, inv in ranks:
-        key = key * u.size + inv
-        width *= u.size
+    for row, size in zip(sub, sizes):
+        key = key * size + row
     uniq, inv = _dense_rank(key)
-    T = np.empty((sub.shape[0], uniq.size), dtype=L.dtype)
-    rest = uniq.copy()
-    for d in range(len(ranks) - 1, -1, -1):
-        u = ranks[d][0]
-        T[d] = u[rest % u.size]
-        rest //= u.size
-    return T, inv.reshape(-1)
+    T = np.empty((sub.shape[0], uniq.size), dtype=np.int64)
+    rest = uniq.astype(np.int64)
+    for d in range(len(sizes) - 1, -1, -1):
+        T[d] = rest % sizes[d]
+        rest //= sizes[d]
+    return T, inv
 
 
-def _beats_words(V: np.ndarray, T: np.ndarray) -> np.ndarray:
-    """(states × words) uint64: bit b set where V[j, x] > T[j, b] for every row j."""
+def _beats_words(V: np.ndarray, T: np.ndarray, sizes: Sequence[int]) -> np.ndarray:
+    """(states × words) uint64: bit b set where V[j, x] > T[j, b] for every row j (ranks)."""
     n_t = T.shape[1]
     words = -(-n_t // 64)
     out = None
     for j in range(V.shape[0]):
-        u, inv = _dense_rank(V[j])
-        gt = np.zeros((u.size, words * 64), dtype=bool)
-        gt[:, :n_t] = u[:, None] > T[j][None, :]
+        gt = np.zeros((sizes[j], words * 64), dtype=bool)
+        gt[:, :n_t] = np.arange(sizes[j])[:, None] > T[j][None, :]
         table = np.packbits(gt, axis=1, bitorder="little").view("<u8")
-        rows = table[inv.reshape(-1)]
+        rows = table[V[j]]
         out = rows if out is None else np.bitwise_and(out, rows, out=out)
     assert out is not None
     return out
@@ -445,15 +463,18 @@ def _bit_of(rows: np.ndarray, bit: np.ndarray) -> np.ndarray:
 
 
 def dominated(dag: ReachDAG, values: np.ndarray, levels: np.ndarray, states: np.ndarray | None = None,
-              *, method: str = "auto", source: str | None = None) -> np.ndarray:
+              *, method: str = "auto", source: str | None = None,
+              ranks: Sequence[int] | None = None) -> np.ndarray:
     """Whether some q ∈ {s} ∪ R_H(s) has ``values[j, q] > levels[j, s]`` for every row j.
 
     ``values`` and ``levels`` are (criteria × states) integer arrays; ``dag`` is the coalition's
-    :class:`ReachDAG`. Only ``states`` (default: all) are answered; the result is False
-    elsewhere. ``method`` picks the kernel ("words": threshold bits, "table": per-node tables of
-    the last criterion's maximum; "auto" the cheaper by an estimate of their work). Work beyond
-    :func:`detente.limits.check_coalition_query` is refused before it starts (``source`` names
-    the model in the error).
+    :class:`ReachDAG`. Only ``states`` (a boolean mask or indices; default: all) are answered;
+    the result is False elsewhere. With ``ranks`` given, row j of both arrays already holds
+    ranks 0 .. ranks[j] − 1 (as preference levels do once ranked), which saves ranking them.
+    ``method`` picks the kernel ("words": 64 thresholds a machine word; "table": per node, the
+    last criterion's maximum given thresholds on the others; "auto": the cheaper by an estimate
+    of their work). Work beyond :func:`detente.limits.check_coalition_query` is refused before
+    it starts (``source`` names the model in the error).
 
     >>> import numpy as np
     >>> from detente.engine.moves import OptionMoves
@@ -464,91 +485,110 @@ def dominated(dag: ReachDAG, values: np.ndarray, levels: np.ndarray, states: np.
     """
     m = levels.shape[1]
     out = np.zeros(m, dtype=bool)
-    qs = np.arange(m) if states is None else np.flatnonzero(states) if states.dtype == bool else states
-    if qs.size == 0:
-        return out
-    values = np.asarray(values)
-    levels = np.asarray(levels)
+    if states is None:
+        qs = np.arange(m)
+    else:
+        states = np.asarray(states)
+        qs = np.flatnonzero(states) if states.dtype == bool else states.astype(np.int64)
     d = levels.shape[0]
-    if d == 0:
+    if qs.size == 0 or d == 0:
         return out
-    T, tid = _threshold_ids(levels, qs)
-    n_t = T.shape[1]
-    distinct = [np.unique(T[j]).size for j in range(d)]
-    last = int(np.argmax(distinct))
-    table_size = dag.n_nodes * int(np.prod([distinct[j] for j in range(d) if j != last], dtype=np.float64))
-    word_work = float(m) * (-(-n_t // 64)) * (d + 2)
-    table_work = float(table_size) * (d + 1 + dag.depth) + m
+    if ranks is None:
+        values, levels, sizes = _to_ranks(np.asarray(values), np.asarray(levels))
+    else:
+        sizes = [int(x) for x in ranks]
+    last = int(np.argmax(sizes))
+    table_size = dag.n_nodes * float(np.prod([sizes[j] for j in range(d) if j != last], dtype=np.float64))
+    n_t_bound = min(float(qs.size), float(np.prod(np.asarray(sizes, dtype=np.float64))))
+    word_work = float(m) * np.ceil(n_t_bound / 64) * (d + 2)
+    table_work = table_size * (d + 1 + dag.depth) + 4.0 * m
     from .. import limits
 
     if method == "table" or (method == "auto" and table_size <= TABLE_BUDGET and table_work < word_work):
-        limits.check_coalition_query(table_work, n_t, m, source=source)
-        out[qs] = _dominated_table(dag, values, levels, qs, last)
+        limits.check_coalition_query(table_work, int(n_t_bound), m, source=source)
+        out[qs] = _dominated_table(dag, values, levels, qs, last, sizes)
         return out
-    limits.check_coalition_query(word_work, n_t, m, source=source)
+    T, tid = _threshold_ids(levels, qs, sizes)
+    n_t = T.shape[1]
+    limits.check_coalition_query(float(m) * (-(-n_t // 64)) * (d + 2), n_t, m, source=source)
     per_chunk = max(1, WORD_BUDGET // max(m, 1)) * 64
+    in_order = values[:, dag.sorted_states]
     for lo in range(0, n_t, per_chunk):
         hi = min(n_t, lo + per_chunk)
-        rows = dag.closure_of_states(_beats_words(values, T[:, lo:hi]), np.bitwise_or)
+        nodes = dag.close(dag.reduce_sorted(_beats_words(in_order, T[:, lo:hi], sizes), np.bitwise_or),
+                          np.bitwise_or)
         sel = np.flatnonzero((tid >= lo) & (tid < hi))
         s = qs[sel]
-        out[s] = _bit_of(rows[s], tid[sel] - lo)
+        out[s] = _bit_of(nodes[dag.start[s]], tid[sel] - lo)
     return out
 
 
 def _dominated_table(dag: ReachDAG, values: np.ndarray, levels: np.ndarray, qs: np.ndarray,
-                     last: int) -> np.ndarray:
-    """Per node, the max of the last criterion's value among states beating given thresholds on
+                     last: int, sizes: Sequence[int]) -> np.ndarray:
+    """Per node, the max of the last criterion's rank among states beating given thresholds on
     the others (suffix maxima over each threshold axis), closed down the graph."""
     d = levels.shape[0]
     axes = [j for j in range(d) if j != last]
-    thresholds = [np.unique(levels[j, qs]) for j in axes]
-    shape = [dag.n_nodes] + [t.size for t in thresholds]
-    flat = np.zeros(values.shape[1], dtype=np.int64)
-    keep = np.ones(values.shape[1], dtype=bool)
-    for j, t in zip(axes, thresholds):
-        c = np.searchsorted(t, values[j], "left") - 1      # the highest threshold index beaten
-        keep &= c >= 0
-        flat = flat * t.size + np.maximum(c, 0)
+    shape = [dag.n_nodes] + [sizes[j] for j in axes]
     per_node = int(np.prod(shape[1:], dtype=np.int64))
-    items_state = np.arange(values.shape[1]) if dag.item_state is None else dag.item_state
-    item_flat = dag.item_node * per_node + flat[items_state]
-    item_keep = keep[items_state]
-    lo_val = int(min(values[last].min(), levels[last].min())) - 1
-    tab = np.full(dag.n_nodes * per_node, lo_val, dtype=np.int64)
-    np.maximum.at(tab, item_flat[item_keep], values[last][items_state][item_keep].astype(np.int64))
+    if dag.item_state is None:
+        node, vals = dag.item_node, values
+    else:
+        node, vals = dag.item_node, values[:, dag.item_state]
+    keep = np.ones(node.size, dtype=bool)
+    stride = per_node
+    flat = node * per_node
+    for j in axes:                                        # the highest threshold rank beaten
+        keep &= vals[j] >= 1
+        stride //= sizes[j]
+        flat = flat + np.maximum(vals[j] - 1, 0) * stride
+    tab = np.full(dag.n_nodes * per_node, -1, dtype=np.int64)
+    np.maximum.at(tab, flat[keep], vals[last][keep].astype(np.int64))
     tab = tab.reshape(shape)
     for ax in range(1, len(shape)):
         rev = np.flip(tab, axis=ax)
         np.maximum.accumulate(rev, axis=ax, out=rev)
     rows = dag.close(tab.reshape(dag.n_nodes, per_node), np.maximum)
     idx = np.zeros(qs.size, dtype=np.int64)
-    for j, t in zip(axes, thresholds):
-        idx = idx * t.size + np.searchsorted(t, levels[j, qs])
+    stride = per_node
+    for j in axes:
+        stride //= sizes[j]
+        idx = idx + levels[j, qs] * stride
     return rows[dag.start[qs], idx] > levels[last, qs]
 
 
 def _smr_unstable(dag: ReachDAG, others_dag: ReachDAG, levels: np.ndarray, qs: np.ndarray,
-                  source: str | None = None) -> np.ndarray:
+                  source: str | None = None, ranks: Sequence[int] | None = None) -> np.ndarray:
     """Coalition SMR instability at states ``qs``: some s1 ∈ R_H^{++}(s) for which every s2 the
     others reach from s1 lets the coalition move on (jointly) to a state all members prefer to s."""
     from .. import limits
 
-    T, tid = _threshold_ids(levels, qs)
+    if ranks is None:
+        _, levels, sizes = _to_ranks(levels, levels)
+    else:
+        sizes = [int(x) for x in ranks]
+    T, tid = _threshold_ids(levels, qs, sizes)
     n_t = T.shape[1]
     m = levels.shape[1]
     limits.check_coalition_query(float(m) * (-(-n_t // 64)) * (levels.shape[0] + 6), n_t, m, source=source)
     out = np.zeros(qs.size, dtype=bool)
     per_chunk = max(1, WORD_BUDGET // max(m, 1)) * 64
+    h_order, o_order = dag.sorted_states, others_dag.sorted_states
+    in_h = levels[:, h_order]
+    start_o_in_h = others_dag.start[h_order]
+    start_h_in_o = dag.start[o_order]
     for lo in range(0, n_t, per_chunk):
         hi = min(n_t, lo + per_chunk)
-        beats = _beats_words(levels, T[:, lo:hi])                     # x beats threshold t
-        escape = dag.closure_of_states(beats, np.bitwise_or)          # a joint move from x beats t
-        cornered = others_dag.closure_of_states(escape, np.bitwise_and)   # no sanction sticks
-        np.bitwise_and(cornered, beats, out=cornered)
-        rows = dag.closure_of_states(cornered, np.bitwise_or)
+        beats = _beats_words(in_h, T[:, lo:hi], sizes)                # x beats threshold t (H's order)
+        # a joint move from x beats t (per H node), then: every sanction from s1 can be escaped
+        escape = dag.close(dag.reduce_sorted(beats, np.bitwise_or), np.bitwise_or)
+        cornered = others_dag.close(others_dag.reduce_sorted(escape[start_h_in_o], np.bitwise_and),
+                                    np.bitwise_and)
+        rows = cornered[start_o_in_h]
+        np.bitwise_and(rows, beats, out=rows)
+        nodes = dag.close(dag.reduce_sorted(rows, np.bitwise_or), np.bitwise_or)
         sel = np.flatnonzero((tid >= lo) & (tid < hi))
-        out[sel] = _bit_of(rows[qs[sel]], tid[sel] - lo)
+        out[sel] = _bit_of(nodes[dag.start[qs[sel]]], tid[sel] - lo)
     return out
 
 
@@ -579,6 +619,15 @@ class CoalitionReach:
         self._classes: dict[int, _Classes] = {}
         self._dags: dict[tuple[int, ...], ReachDAG] = {}
         self._minima: dict[tuple[tuple[int, ...], int, bool], np.ndarray] = {}
+        # each DM's levels as ranks 0 .. n_ranks - 1 (the dominance queries work on ranks)
+        self._level_values: list[np.ndarray] = []
+        ranks = []
+        for lv in np.asarray(game.levels):
+            u, r = _dense_rank(lv)
+            self._level_values.append(u)
+            ranks.append(r.astype(np.int32))
+        self.ranks = np.stack(ranks) if ranks else np.zeros((0, game.n_states), np.int32)
+        self.n_ranks = [int(u.size) for u in self._level_values]
 
     def dag(self, members: Iterable[int]) -> ReachDAG:
         """The :class:`ReachDAG` of a coalition (cached)."""
@@ -589,10 +638,14 @@ class CoalitionReach:
 
     def sanction_min(self, others: Sequence[int], j: int, improving: bool) -> np.ndarray:
         """min of u_j over {s} ∪ R_{others}(s) (R^+ with ``improving``) for every s (cached)."""
+        return self._level_values[j][self._sanction_rank(others, j, improving)]
+
+    def _sanction_rank(self, others: Sequence[int], j: int, improving: bool) -> np.ndarray:
+        """:meth:`sanction_min` as DM j's level ranks (the minimum commutes with ranking)."""
         key = (tuple(others), j, improving)
         if key not in self._minima:
             game = self.game
-            self._minima[key] = reach_min(game.moves, list(others), game.levels[j],
+            self._minima[key] = reach_min(game.moves, list(others), self.ranks[j],
                                           improving=game.levels if improving else None)
         return self._minima[key]
 
@@ -609,9 +662,10 @@ class CoalitionReach:
         game = self.game
         H = list(members)
         others = [j for j in range(game.n_dms) if j not in H]
-        L = game.levels[H]
+        L = self.ranks[H]
+        sizes = [self.n_ranks[j] for j in H]
         dag = self.dag(H)
-        nash_unstable = dominated(dag, L, L, method=self.method, source=self.source)
+        nash_unstable = dominated(dag, L, L, method=self.method, source=self.source, ranks=sizes)
         out: dict[str, np.ndarray] = {}
         if not others:            # nothing answers a joint move of the grand coalition
             return {c: ~nash_unstable for c in concepts}
@@ -620,15 +674,16 @@ class CoalitionReach:
         unstable: dict[str, np.ndarray] = {}
         for c in ("gmr", "seq"):
             if c in concepts or (c == "gmr" and "smr" in concepts):
-                Y = np.stack([self.sanction_min(others, j, c == "seq") for j in H])
-                unstable[c] = dominated(dag, Y, L, nash_unstable, method=self.method, source=self.source)
+                Y = np.stack([self._sanction_rank(others, j, c == "seq") for j in H])
+                unstable[c] = dominated(dag, Y, L, nash_unstable, method=self.method, source=self.source,
+                                        ranks=sizes)
                 if c in concepts:
                     out[c] = ~unstable[c]
         if "smr" in concepts:
             smr = unstable["gmr"].copy()
             qs = np.flatnonzero(nash_unstable & ~unstable["gmr"])
             if qs.size:
-                smr[qs] = _smr_unstable(dag, self.dag(others), L, qs, self.source)
+                smr[qs] = _smr_unstable(dag, self.dag(others), L, qs, self.source, sizes)
             out["smr"] = ~smr
         return {c: out[c] for c in concepts}
 
