@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -141,8 +142,12 @@ def test_big_model_lists_only_equilibria_and_outcome_states(plain, invoke, tmp_p
     assert result.exit_code == 0, result.output
     assert _rows(result.stdout) == expected
     assert f"showing {len(expected)} of 512 states" in result.stdout
-    everything = invoke("analyze", path, "-f", "markdown", "-c", "nash", "--all-states")
+    capped = invoke("analyze", path, "-f", "markdown", "-c", "nash", "--all-states")
+    assert _rows(capped.stdout) == list(range(1, 501))
+    assert "showing 500 of 512 states (the first 500 of 512 states); use --rows N" in capped.stdout
+    everything = invoke("analyze", path, "-f", "markdown", "-c", "nash", "--all-states", "--rows", "0")
     assert _rows(everything.stdout) == list(range(1, 513))
+    assert "showing" not in everything.stdout
     table = invoke("analyze", path, "-c", "nash")
     assert f"showing {len(expected)} of 512" in plain(table.stderr)
     small = invoke("analyze", path, "-f", "markdown", "-c", "nash", "--equilibria-only")
@@ -252,3 +257,30 @@ def test_json_writer_matches_the_standard_encoder():
     text = common.dumps_json(data)
     assert json.loads(text) == expected
     assert text.count("\n") < 20                 # lists of values stay on one line
+
+
+def test_rows_caps_every_table_and_says_so(plain, invoke, tmp_path):
+    path = _flat_scenario(tmp_path)              # 1024 states, all equilibria
+    for fmt in ("table", "markdown"):
+        result = invoke("analyze", path, "-c", "nash", "-f", fmt, "--rows", "7")
+        assert result.exit_code == 0, result.output
+        out = plain(result.output)
+        assert "showing 7 of 1024 states (the first 7 of 1024" in re.sub(r"\s+", " ", out).replace("_", "")
+        numbers = [int(m) for m in re.findall(r"^[|│]\s*(\d+)\s*[|│]", out, re.M)]
+        assert numbers == list(range(1, 8)), fmt
+    data = json.loads(invoke("analyze", path, "-c", "nash", "-f", "json", "--rows", "7").stdout)
+    assert data["equilibria"]["nash"] == list(range(1, 1025))          # JSON is never capped
+    res = invoke("analyze", path, "-c", "nash", "--rows", "-1")
+    assert res.exit_code == 2 and "--rows" in plain(res.output)
+
+
+def test_progress_follows_the_rendering(plain, invoke, tmp_path):
+    path = _flat_scenario(tmp_path)
+    shown = invoke("analyze", path, "-c", "nash", "--rows", "0", "--progress")
+    assert shown.exit_code == 0, shown.output
+    err = plain(shown.stderr)
+    assert "analysing flat" in err and "rendering 1,024 states" in err
+    assert "3072/3072" in err.replace(" ", "")              # built, measured and drawn: every row
+    quiet = invoke("analyze", path, "-c", "nash", "--rows", "0")
+    assert "rendering" not in plain(quiet.stderr)
+    assert plain(quiet.stdout) == plain(shown.stdout)

@@ -18,9 +18,9 @@ from rich.text import Text
 
 from ..engine.stability import CONCEPT_LABELS
 from . import app, common
-from .common import (Concepts, OutputFormat, Overrides, PerspectiveName, ReportFormatOption,
-                     ScenarioFile, busy, console, echo, load_conflict, merge_extensions, note, parse_overrides,
-                     print_json, print_wide, run_analysis, short_list, status_quo_states)
+from .common import (Concepts, OutputFormat, Overrides, PerspectiveName, ProgressOption, ReportFormatOption,
+                     ScenarioFile, console, echo, load_conflict, merge_extensions, note, parse_overrides,
+                     print_json, print_wide, progress_bar, run_analysis, short_list, status_quo_states)
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..analysis.equilibria import Analysis
@@ -29,9 +29,11 @@ if TYPE_CHECKING:  # pragma: no cover
 BIG_MODEL = 200
 """Above this many states the report lists only equilibria, outcome and status quo states."""
 MAX_FOCUS_ROWS = 500
-MAX_TABLE_ROWS = 500
-"""Large models: at most this many rows in the default table (the note says what was left out)."""
 """If equilibria + outcome states still exceed this, outcome states that are not equilibria are dropped."""
+MAX_TABLE_ROWS = 500
+"""Rows the table and Markdown list unless ``--rows`` says otherwise (a note says what was left out)."""
+TICK_ROWS = 256
+"""With ``--progress``, the bar moves every this many rows built, measured or drawn."""
 
 CONCEPT_LETTERS = {"nash": "N", "gmr": "G", "smr": "S", "seq": "Q", "sim": "M", "seqsim": "X"}
 """One letter per concept for the per-DM stability marks."""
@@ -48,6 +50,10 @@ def analyze(
         "--all-states/--equilibria-only",
         help=f"List every state, or only equilibria, named-outcome and status-quo states. "
              f"Default: every state up to {BIG_MODEL} states.", show_default=False)] = None,
+    rows: Annotated[int, typer.Option(
+        "--rows", min=0, metavar="N",
+        help="Most rows in the table or Markdown (0: no limit; JSON always has every state).")] = MAX_TABLE_ROWS,
+    progress: ProgressOption = None,
 ) -> None:
     """Analyse a scenario: per-DM stability of every state, equilibria, named outcomes.
 
@@ -55,17 +61,19 @@ def analyze(
     """
     overrides = parse_overrides(set_)
     conflict = load_conflict(file)
-    analysis = run_analysis(conflict, concept, overrides, perspective)
+    analysis = run_analysis(conflict, concept, overrides, perspective, progress)
     opts: dict[str, Any] = {"concepts": list(analysis.concepts), "parameters": overrides,
                             "perspective": perspective, "format": fmt.value, "all_states": all_states}
-    states, hidden_note = shown_states(analysis, all_states)
-
     if fmt is OutputFormat.json:
+        # very large models list some states in JSON too: the focus states, as many as before
+        states, _ = shown_states(analysis, all_states, MAX_TABLE_ROWS if all_states is None else 0)
         print_json(analysis_json(conflict, analysis, opts, states))
-    elif fmt is OutputFormat.markdown:
+        return
+    states, hidden_note = shown_states(analysis, all_states, rows)
+    if fmt is OutputFormat.markdown:
         echo(render_markdown(analysis, states, hidden_note))
     else:
-        render_table(analysis, states, hidden_note)
+        render_table(analysis, states, hidden_note, progress)
         for renderer in list(common.ANALYZE_RENDERERS):
             renderer(console, conflict, analysis)
 
@@ -73,15 +81,17 @@ def analyze(
 # -- what to show ---------------------------------------------------------------------------------
 
 
-def shown_states(analysis: "Analysis", all_states: bool | None) -> tuple[list[int], str | None]:
+def shown_states(analysis: "Analysis", all_states: bool | None,
+                 rows: int = MAX_TABLE_ROWS) -> tuple[list[int], str | None]:
     """The state numbers to list and, if some are left out, a note saying so.
 
     Small models (and ``--all-states``) list every state; otherwise equilibria (any concept),
-    the states of named outcomes and the status quo.
+    the states of named outcomes and the status quo. At most ``rows`` of them (0: all), plus
+    the status quo.
     """
     m = analysis.n_states
     if all_states or (all_states is None and m <= BIG_MODEL):
-        return list(range(1, m + 1)), None
+        return _capped(analysis, list(range(1, m + 1)), "states", rows) or (list(range(1, m + 1)), None)
     equilibria = {s for states in analysis.equilibria.values() for s in states}
     focus = equilibria | set(status_quo_states(analysis))
     outcome_states: set[int] = set()
@@ -93,14 +103,21 @@ def shown_states(analysis: "Analysis", all_states: bool | None) -> tuple[list[in
     else:
         what = "equilibria and status-quo states (named outcomes cover too many states to list)"
     chosen = sorted(focus)
-    if all_states is None and len(chosen) > MAX_TABLE_ROWS:
-        keep = set(chosen[:MAX_TABLE_ROWS]) | set(status_quo_states(analysis))
-        shown = sorted(keep)
-        return shown, (f"showing {len(shown)} of {m} states (the first {MAX_TABLE_ROWS} of {len(chosen)} {what}); "
-                       f"use --format json for all of them, or --all-states to list every state")
+    capped = _capped(analysis, chosen, what, rows)
+    if capped is not None:
+        return capped
     if len(chosen) == m:
         return chosen, None
     return chosen, f"showing {len(chosen)} of {m} states ({what}); use --all-states to list every state"
+
+
+def _capped(analysis: "Analysis", chosen: list[int], what: str, rows: int) -> tuple[list[int], str] | None:
+    """The first ``rows`` of ``chosen`` (and the status quo) with a note, or None if all fit."""
+    if rows <= 0 or len(chosen) <= rows:
+        return None
+    shown = sorted(set(chosen[:rows]) | set(status_quo_states(analysis)))
+    return shown, (f"showing {len(shown)} of {analysis.n_states} states (the first {rows} of {len(chosen)} {what}); "
+                   f"use --rows N to list more (--rows 0: no limit), or --format json for all of them")
 
 
 # -- JSON -------------------------------------------------------------------------------------------
@@ -155,8 +172,37 @@ def _legend(analysis: "Analysis") -> str:
             f"· = unstable). EQ: stable for every decision maker (an equilibrium).")
 
 
-def render_table(analysis: "Analysis", states: list[int], hidden_note: str | None) -> None:
-    """The rich report: states table, equilibria, named outcomes."""
+class _Ticking:
+    """A table cell that reports each time rich measures or draws it (progress while rendering)."""
+
+    def __init__(self, renderable: Text, tick: Any):
+        self.renderable = renderable
+        self.tick = tick
+        self.measured = False
+
+    def __rich_measure__(self, console: Any, options: Any) -> Any:
+        if not self.measured:            # rich may measure a cell more than once; count the first
+            self.measured = True
+            self.tick()
+        return self.renderable.__rich_measure__(console, options)
+
+    def __rich_console__(self, console: Any, options: Any) -> Any:
+        self.tick()
+        yield self.renderable
+
+
+def render_table(analysis: "Analysis", states: list[int], hidden_note: str | None,
+                 show_progress: bool | None = None) -> None:
+    """The rich report: states table, equilibria, named outcomes. With ``show_progress`` (or on a
+    terminal when None, for tables of more than 2,000 rows) a bar on stderr follows the rows as
+    they are built, measured and drawn."""
+    big = len(states) > 2000
+    with progress_bar(f"rendering {len(states):,} states", show_progress if show_progress is not None
+                      else (None if big else False)) as update:
+        _render_table(analysis, states, hidden_note, update)
+
+
+def _render_table(analysis: "Analysis", states: list[int], hidden_note: str | None, update: Any) -> None:
     conflict = analysis.conflict
     space = analysis.compiled.space
     eq = analysis.equilibria
@@ -182,9 +228,19 @@ def render_table(analysis: "Analysis", states: list[int], hidden_note: str | Non
     if has_tags:
         table.add_column("outcome")
 
+    total = 3 * len(states)          # built, measured, drawn
+    done = 0
+
+    def tick() -> None:
+        nonlocal done
+        done += 1
+        if done % TICK_ROWS == 0 or done == total:
+            update(min(done, total), total)
+
     for s in states:
         t = s - 1
-        row: list[Text | str] = [str(s)]
+        tick()
+        row: list[Any] = [_Ticking(Text(str(s)), tick)]
         if space is not None:
             code = int(space.codes[t])
             for k in range(len(conflict.options)):
@@ -205,11 +261,8 @@ def render_table(analysis: "Analysis", states: list[int], hidden_note: str | Non
             row.append(Text(", ".join(_state_tags(analysis, t, sq)), style="cyan"))
         table.add_row(*row, style="bold" if any_eq else None)
 
-    if len(states) > 2000:
-        with busy(f"rendering a table of {len(states):,} states"):
-            print_wide(table)
-    else:
-        print_wide(table)
+    print_wide(table)
+    update(total, total)
     if hidden_note:
         note(hidden_note)
 

@@ -300,14 +300,16 @@ def check_concepts(concepts: Sequence[str] | None) -> list[str]:
 
 
 def run_analysis(conflict: "Conflict", concepts: Sequence[str] | None, overrides: dict[str, float],
-                 perspective: str | None) -> "Analysis":
-    """Check the options against the scenario and analyse it, with a spinner on a terminal."""
+                 perspective: str | None, show_progress: bool | None = None) -> "Analysis":
+    """Check the options against the scenario and analyse it, with a spinner on a terminal (a
+    progress bar with ``show_progress=True``, nothing with ``False``: see :data:`ProgressOption`)."""
     import detente
 
     chosen = check_concepts(concepts)
     check_perspective(conflict, perspective)
     check_overrides(conflict, overrides)
-    with busy(f"analysing {conflict.name or 'the conflict'}") as progress:
+    what = f"analysing {conflict.name or 'the conflict'}"
+    with (busy(what) if show_progress is None else progress_bar(what, show_progress)) as progress:
         try:
             return detente.analyze(conflict, concepts=chosen, parameters=overrides, perspective=perspective,
                                    progress=progress)
