@@ -142,3 +142,32 @@ def test_serve_dependencies_are_the_web_extra():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     web = {re.split(r"[<>=\[]", d)[0].lower() for d in project["optional-dependencies"]["web"]}
     assert {"fastapi", "uvicorn", "sqlalchemy"} <= web
+
+
+def test_the_command_list_help_is_each_commands_own():
+    for name, callback in CALLBACKS.items():
+        first = inspect.cleandoc(callback.__doc__ or "").split("\n\n")[0].replace("\n", " ").strip()
+        assert COMMANDS[name][-1] == first, f"{name}: COMMANDS help differs from the docstring"
+
+
+def test_help_lists_every_command_without_importing_them():
+    import json
+    import os
+    import subprocess
+    import sys
+
+    code = ("import io, json, sys, contextlib\n"
+            "from detente.cli import main\n"
+            "sys.argv = ['detente', '--help']\n"
+            "out = io.StringIO()\n"
+            "with contextlib.redirect_stdout(out):\n"
+            "    try:\n        main()\n    except SystemExit:\n        pass\n"
+            "print(json.dumps({'help': out.getvalue(), 'modules': sorted(m for m in sys.modules "
+            "if m.startswith('detente.cli.') and m.endswith('_cmd'))}))\n")
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "COLUMNS": "250", "TERM": "dumb"}
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    data = json.loads(res.stdout.strip().splitlines()[-1])
+    assert data["modules"] == []
+    flat = re.sub(r"[\s│]+", " ", data["help"])
+    for name, entry in COMMANDS.items():
+        assert f" {name} {entry[-1]}" in flat, name

@@ -13,7 +13,8 @@ the command list is shown), so a command pays only for its own imports. To add a
         \"\"\"One line about a scenario.\"\"\"
         console.print(load_conflict(file).name)
 
-and add one line for it to :data:`COMMANDS` at the bottom of this file. Every command runs inside
+and add one line for it to :data:`COMMANDS` at the bottom of this file (its modules and the one-line
+help ``detente --help`` shows without importing them). Every command runs inside
 :func:`detente.cli.common.handle_errors` (the app's command group does it), so a
 :class:`~detente.errors.DetenteError` becomes one red ``error: file, field 'x': reason`` line and
 exit code 2 without any code in the command.
@@ -46,8 +47,20 @@ class DetenteGroup(TyperGroup):
     def list_commands(self, ctx):  # type: ignore[override]
         return list(dict.fromkeys([*COMMANDS, *super().list_commands(ctx)]))
 
+    def format_help(self, ctx, formatter):  # type: ignore[override]
+        # the command list shows each command's one-line help from COMMANDS: no module imported
+        self._listing = True
+        try:
+            return super().format_help(ctx, formatter)
+        finally:
+            self._listing = False
+
     def get_command(self, ctx, cmd_name):  # type: ignore[override]
         command = super().get_command(ctx, cmd_name)
+        if command is None and cmd_name in COMMANDS and getattr(self, "_listing", False):
+            from typer.core import TyperCommand
+
+            return TyperCommand(cmd_name, help=COMMANDS[cmd_name][-1])
         if command is None and cmd_name in COMMANDS:
             command = _load_command(cmd_name)
             if command is not None:
@@ -61,7 +74,7 @@ def _load_command(name: str):
 
     from typer.main import get_command_from_info, get_command_name
 
-    for module in COMMANDS[name]:
+    for module in COMMANDS[name][:-1]:
         importlib.import_module(f"{__name__}.{module}")
     for info in app.registered_commands:
         if info.callback is not None and (info.name or get_command_name(info.callback.__name__)) == name:
@@ -109,33 +122,41 @@ def main() -> None:
 
 
 COMMANDS: dict[str, tuple[str, ...]] = {
-    # command name: the modules (in this package) to import for it; one line per command
-    "analyze": ("analyze_cmd", "perspectives_ext"),
-    "explain": ("explain_cmd",),
-    "validate": ("validate_cmd",),
-    "convert": ("convert_cmd",),
-    "schema": ("schema_cmd",),
-    "report": ("report_cmd",),
-    "brief": ("brief_cmd",),
-    "montecarlo": ("montecarlo_cmd",),
-    "serve": ("serve_cmd",),
-    "sweep": ("sweep_cmd",),
-    "evolve": ("evolve_cmd",),
-    "coalitions": ("coalitions_cmd",),
-    "inverse": ("inverse_cmd",),
-    "levers": ("levers_cmd",),
-    "map": ("levers_cmd",),
-    "terms": ("levers_cmd",),
+    # command name: the modules (in this package) to import for it, then the first paragraph of
+    # its docstring (what `detente --help` lists; a test keeps the two equal). One line per command.
+    "analyze": ("analyze_cmd", "perspectives_ext",
+                "Analyse a scenario: per-DM stability of every state, equilibria, named outcomes."),
+    "explain": ("explain_cmd", "Explain a state's stability: each DM's improvements and the sanctions that deter them."),
+    "validate": ("validate_cmd", "Check a scenario file and print a short summary (exit code 2 if it has a problem)."),
+    "convert": ("convert_cmd", "Convert a scenario between YAML, JSON and GMCR+ (.gmcr), by file extension."),
+    "schema": ("schema_cmd", "Print the JSON Schema of scenario files (YAML and JSON share it)."),
+    "report": ("report_cmd", "Write a report: model, tableaux, equilibria, outcomes, graph, evolution, narratives."),
+    "brief": ("brief_cmd", "The answer first (who takes the deal, why, what would change their minds), then each "
+                           "perspective, the hypergame and the tipping points."),
+    "montecarlo": ("montecarlo_cmd", "Draw uncertain parameters, re-analyse, and report the share of draws in which "
+                                     "each answer holds, with 95% confidence intervals and the parameters that move "
+                                     "the answers most."),
+    "serve": ("serve_cmd", "Start the web app and print its address (build, save and explore models in the browser)."),
+    "sweep": ("sweep_cmd", "Re-analyse across a parameter range and report every tipping point where an answer changes."),
+    "evolve": ("evolve_cmd", "Which equilibria can the conflict reach from the status quo, and by which moves?"),
+    "coalitions": ("coalitions_cmd", "Coalition stability: which groups of DMs can break which equilibria by moving "
+                                     "jointly."),
+    "inverse": ("inverse_cmd", "Which preference changes make STATE an equilibrium? Conditions and a smallest change."),
+    "levers": ("levers_cmd", "Every parameter with a range, varied alone: the values where the verdict changes."),
+    "map": ("levers_cmd", "The verdict over a 2-D grid of two parameters, with the boundary drawn."),
+    "terms": ("levers_cmd", "Terms every party accepts: the values of a terms parameter at which each DM is stable "
+                            "at the deal."),
 }
-"""Every command and the modules that define it (imported when the command is first asked for)."""
+"""Every command: the modules that define it (imported when the command is first run) and the
+one-line help the command list shows."""
 
 
 def load_all() -> None:
     """Import every command module (for tools that inspect :data:`app` directly)."""
     import importlib
 
-    for modules in COMMANDS.values():
-        for module in modules:
+    for entry in COMMANDS.values():
+        for module in entry[:-1]:
             importlib.import_module(f"{__name__}.{module}")
 
 
