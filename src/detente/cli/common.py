@@ -153,12 +153,11 @@ def _framework_exceptions() -> tuple[type[BaseException], ...]:
     """Exceptions typer/click use for usage errors and exits: they handle these themselves."""
     classes: list[type[BaseException]] = [typer.Exit, typer.Abort]
     classes += [c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException"]
-    try:  # typer versions built on click itself
-        import click
-
+    # typer versions built on click itself have imported it already; versions with their own copy
+    # of click never raise click's exceptions, so there is nothing to import (it costs start-up time)
+    click = sys.modules.get("click")
+    if click is not None:
         classes += [click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort]
-    except ImportError:  # pragma: no cover
-        pass
     return tuple(dict.fromkeys(classes))
 
 
