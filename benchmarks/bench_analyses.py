@@ -5,6 +5,7 @@ Run from the repository root::
     python benchmarks/bench_analyses.py            # full run, writes benchmarks/results-analyses.md
     python benchmarks/bench_analyses.py --quick    # fewer sizes and repetitions, prints only
     python benchmarks/bench_analyses.py --command-line   # only the command-line rows (rewrites that section)
+    python benchmarks/bench_analyses.py --only evolution --only inverse   # those columns only
 
 What is measured (see benchmarks/README.md):
 
@@ -15,7 +16,8 @@ What is measured (see benchmarks/README.md):
   built here, independently of the engine, untimed.
 - on the benchmark conflict (4 DMs, option form, built by ``conflict_gen``) at 2^16 candidate
   states: SIM + SEQ-SIM for every DM; coalition stability for all coalitions (Nash, GMR, SMR,
-  SEQ); coalitional evolution from state 1; inverse GMR of state 1 (all DMs free). Each ratio
+  SEQ); coalitional evolution and evolution by unilateral moves from state 1; inverse GMR, SMR
+  and SEQ of state 1 (all DMs free); evolution by moves also at 2^18 candidates. Each ratio
   is (analysis time) / (floor time), both measured in this run, start-up excluded. An analysis
   still running after ``--limit`` seconds is stopped and reported as "> limit";
 - ``detente analyze FILE -f json`` at 2^20 candidate states against the in-process
@@ -146,7 +148,10 @@ def analyses(compiled) -> dict:
         "all coalitions (Nash, GMR, SMR, SEQ)": lambda: coalition_stability(compiled),
         "merged DMs, two pairs (Nash, GMR, SMR, SEQ)": lambda: merged_analysis(compiled, structure=[[0, 1], [2, 3]]),
         "coalitional evolution from state 1": lambda: evolve(compiled, status_quo=1, modes=["coalitional"], concepts=["nash"]),
+        "evolution by moves from state 1": lambda: evolve(compiled, status_quo=1, modes=["moves"], concepts=["nash"]),
         "inverse GMR of state 1": lambda: inverse(compiled, state=1, concept="gmr"),
+        "inverse SMR of state 1": lambda: inverse(compiled, state=1, concept="smr"),
+        "inverse SEQ of state 1": lambda: inverse(compiled, state=1, concept="seq"),
     }
 
 
@@ -178,6 +183,29 @@ def measure(counts: list[int], repeat: int, limit: float, skip: set[str], only: 
         if best == float("inf") or best != best:
             skip.add(name)          # larger sizes would only be slower (or refused too)
     return row
+
+
+LARGE_MOVES = "evolution by moves from state 1"
+
+
+def measure_large_moves(n_options: int, repeat: int, limit: float) -> dict:
+    """Evolution by unilateral moves from state 1 on the benchmark conflict with 2^n candidates."""
+    conflict = benchmark_conflict(option_counts(n_options))
+    compiled = compile_conflict(conflict)
+    game = compiled.game
+    floor = PerBitFloor(compiled.space.codes, game.dm_bits, [o.reversibility for o in conflict.options])
+    best, fl = float("inf"), float("inf")
+    reached = 0
+    for _ in range(repeat):
+        gc.collect()
+        t = timed(lambda: evolve(compiled, status_quo=1, modes=["moves"], concepts=["nash"]), limit)
+        fl = min(fl, floor_time(floor, game.levels))
+        best = min(best, t)
+        if t == float("inf"):
+            break
+    if best != float("inf"):
+        reached = len(evolve(compiled, status_quo=1, modes=["moves"], concepts=["nash"]).reached["moves"])
+    return {"states": game.n_states, "time": best, "floor": fl, "reached": reached}
 
 
 def _fresh(cmd: list[str], n: int, cpu: bool = False) -> float:
@@ -343,6 +371,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"2^16: {main_row['states']:,} states, floor {main_row['floor'] * 1e3:.3f} ms")
     for name, t in main_row["times"].items():
         print(f"  {name:40s} {fmt_t(t):>12s}  ratio {fmt_r(t, main_row['floor'])}")
+    large = None
+    if not args.only or any(o.lower() in LARGE_MOVES for o in args.only):
+        large = measure_large_moves(18, repeat, args.limit)
+        print(f"{LARGE_MOVES} at 2^18: {large['states']:,} states, {fmt_t(large['time'])}, "
+              f"ratio {fmt_r(large['time'], large['floor'])}")
     if args.only:
         cli = st = None
     else:
@@ -392,6 +425,11 @@ def main(argv: list[str] | None = None) -> int:
             lines.append(f"| {name} | {fmt_t(t)} | {fmt_r(t, main_row['floor'])} | "
                          f"{'yes' if r is not None and r <= TARGET else 'NO'} | "
                          f"{'yes' if r is not None and r <= AIM else 'no'} |")
+        if large is not None:
+            lines += ["", f"## Evolution by unilateral moves at {large['states']:,} states (2^18 candidates, 4 DMs)", "",
+                      f"Evolution from state 1, every DM moving (mode `moves`): {fmt_t(large['time'])}, "
+                      f"{fmt_r(large['time'], large['floor'])}× the floor ({large['floor'] * 1e3:.3f} ms) of that size; "
+                      f"{large['reached']:,} states reached."]
         if cli is not None and st is not None:
             lines += ["", "## Command line", "", *command_line_rows(cli, st)]
         lines += [

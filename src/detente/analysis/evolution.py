@@ -346,6 +346,7 @@ def _trace(compiled: Compiled, s0: int, mode: str, groups: list[tuple[int, ...]]
         return joint[k - n]
 
     seen = np.zeros((len(movers), m), dtype=bool)
+    improves: list[np.ndarray | None] = [None] * len(movers)    # per coalition: R_H^{++}(s) ≠ ∅
     pair_state = [np.array([s0], dtype=np.int64)]
     pair_mover = [np.array([-1], dtype=np.int64)]
     pair_parent = [np.array([-1], dtype=np.int64)]
@@ -393,6 +394,13 @@ def _trace(compiled: Compiled, s0: int, mode: str, groups: list[tuple[int, ...]]
                 q = np.flatnonzero(best != _NO_POS)
                 p = best[q]
             else:
+                some = improves[k]
+                if some is None:
+                    some = improves[k] = joint_of(k).exists()
+                useful = some[src]                        # start states with some improvement at all
+                if not useful.any():
+                    continue
+                src, pos = src[useful], pos[useful]
                 cand = np.flatnonzero(~seen[k])
                 idx = joint_of(k).first(src, cand)
                 hit = idx >= 0
@@ -431,7 +439,8 @@ def _trace(compiled: Compiled, s0: int, mode: str, groups: list[tuple[int, ...]]
             else:
                 has_step |= moves.reduce(j, np.zeros(m, dtype=np.int32), "max") != INT_FILL_MAX
         else:
-            has_step[reached] |= joint_of(k).exists(reached)
+            done = improves[k]
+            has_step[reached] |= done[reached] if done is not None else joint_of(k).exists(reached)
     stops = sorted((reached[~has_step[reached]] + 1).tolist())
     return _Trace(movers, np.concatenate(pair_state), np.concatenate(pair_mover), np.concatenate(pair_parent),
                   first_pair, depth, reached, stops)

@@ -330,15 +330,16 @@ def _grid(n_nodes, arcs, shape, values, src_row, src_cell, tgt_row, tgt_cell):
     dimension and carried along the arcs; each target reads its cell (sources strictly below)."""
     cells = int(np.prod(shape))
     dtype = np.int32 if values.size < _NONE else np.int64
-    grid = np.full((n_nodes, cells), np.iinfo(dtype).max, dtype=dtype)
-    np.minimum.at(grid, (src_row, src_cell), values.astype(dtype))
+    grid = np.full(n_nodes * cells, np.iinfo(dtype).max, dtype=dtype)
+    np.minimum.at(grid, src_row * cells + src_cell, values.astype(dtype))
+    grid = grid.reshape(n_nodes, cells)
     view = grid.reshape((n_nodes,) + shape)
     for axis in range(1, len(shape) + 1):
         w = np.moveaxis(view, axis, 1)
-        for i in range(1, shape[axis - 1]):
+        for i in range(1, shape[axis - 1]):              # prefix minimum, one slice at a time
             np.minimum(w[:, i - 1], w[:, i], out=w[:, i])
     _carry(grid, arcs, np.minimum)
-    return grid[tgt_row, tgt_cell].astype(np.int64)
+    return grid.reshape(-1)[tgt_row * cells + tgt_cell].astype(np.int64)
 
 
 def _masks(n_nodes, arcs, src, src_row, tgt, tgt_row):
