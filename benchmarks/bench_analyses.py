@@ -213,6 +213,9 @@ def _fresh(cmd: list[str], n: int, cpu: bool = False) -> float:
     import resource
 
     env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+    # an installed package has its bytecode (pip compiles it); without this a shell that sets
+    # PYTHONDONTWRITEBYTECODE would time the compiling of every detente module on every start
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     best = float("inf")
     for _ in range(n):
         r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
