@@ -53,3 +53,21 @@ def test_installed_console_script(pd_file):
                           env=_env(), timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["equilibria"]["seq"] == [1, 4]
+
+
+def test_a_small_analysis_imports_no_pydantic_lark_or_plotting(pd_file):
+    """Start-up: the command line's small-analysis path imports neither pydantic (typer 0.29 and
+    later route every option through it, about 70 ms per start; pyproject keeps typer below it),
+    nor the expression parser's lark once its cache is warm, nor matplotlib or scipy."""
+    code = ("import runpy, sys\n"
+            "sys.argv = ['detente', 'analyze', sys.argv[1]]\n"
+            "try:\n    runpy.run_module('detente', run_name='__main__')\n"
+            "except SystemExit:\n    pass\n"
+            "heavy = ('pydantic', 'pydantic_core', 'matplotlib', 'scipy', 'lark')\n"
+            "print('IMPORTED', sorted({m.split('.')[0] for m in sys.modules} & set(heavy)), file=sys.stderr)\n")
+    for _ in range(2):                      # the first run may fill the expression cache
+        proc = subprocess.run([sys.executable, "-c", code, str(pd_file)], capture_output=True, text=True,
+                              env=_env(), timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    line = [ln for ln in proc.stderr.splitlines() if ln.startswith("IMPORTED")][-1]
+    assert line == "IMPORTED []", line
