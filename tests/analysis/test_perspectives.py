@@ -245,3 +245,9 @@ def test_typed_differences_keep_the_plain_data_and_the_narrative(name):
     if "summary" in old:
         assert cmp.summary() == old["summary"]
         assert cmp.difference_lines(outcome_details=False) == old["lines_short"]
+
+
+def test_graph_form_reasons_name_the_state_without_empty_option_lists():
+    a = analyze(detente.load(Path(__file__).resolve().parents[2] / "examples" / "elmira-graph.yaml"), concepts=["seq"])
+    assert verdict_reason(a, 1, "local", "seq") == "unstable: it can move to state 5 and no sanction deters it"
+    assert verdict_reason(a, 2, "local", "seq").startswith("stable: its move to state 6 is answered by uniroyal to 9")

@@ -257,12 +257,13 @@ def verdict_reason_text(r: "VerdictReason") -> str:
     if r.move_to is None:
         return "stable: it has no improving move"
     ch = options_changed_text(r.options_changed)
+    move = f"state {r.move_to}" + (f" ({ch})" if ch else "")      # graph form: no options to name
     if not r.stable:
         tail = "nothing stops it" if r.concept == "nash" else "no sanction deters it"
-        return f"unstable: it can move to state {r.move_to} ({ch}) and {tail}"
+        return f"unstable: it can move to {move} and {tail}"
     steps = ", then ".join(f"{dm} to {st}" for dm, st in r.answered_by)
     more = f" (and {r.more_moves} more move(s), each deterred)" if r.more_moves else ""
-    return (f"stable: its move to state {r.move_to} ({ch}) is answered by {steps or 'a sanction'}, "
+    return (f"stable: its move to {move} is answered by {steps or 'a sanction'}, "
             f"ending at state {r.ends_at}, no better for it{more}")
 
 
