@@ -56,10 +56,9 @@ from typing import Any
 
 import numpy as np
 
-from ..engine.reach import Reach
 from ..engine.stability import CONCEPT_LABELS, normalize_concepts, stability
 from ..errors import DetenteError, ModelError
-from ..engine.coalition import CoalitionReach, merged_stable
+from ..engine.coalition import CoalitionReach, LevelReach, merged_stable
 from ..model import Conflict
 from .common import DEFAULT_CONCEPTS, as_compiled, coalition_list, coalition_names, dm_indices, state_list
 from .compile import Compiled
@@ -82,6 +81,7 @@ class CoalitionAnalysis:
     stable: dict[str, dict[tuple[int, ...], np.ndarray]]
     individual: dict[str, np.ndarray]
     engine: CoalitionReach | None = field(default=None, repr=False)
+    _searches: dict[tuple[tuple[int, ...], int], LevelReach] = field(default_factory=dict, repr=False)
 
     @property
     def dm_names(self) -> list[str]:
@@ -126,7 +126,7 @@ class CoalitionAnalysis:
             if self.stable[c][h][t]:
                 continue
             witness = self._unanswered(h, t, c)
-            reach = Reach(game.moves, h, t)
+            reach = self._search(h, t)
             steps = [{"mover": game.dm_names[mv], "state": st + 1} for mv, st in reach.path(witness)]
             out.append({
                 "coalition": self.names(h),
@@ -153,21 +153,17 @@ class CoalitionAnalysis:
             if unanswered.size:
                 return int(unanswered[0])
             raise AssertionError("no unanswered coalitional improvement")  # pragma: no cover
-        deter = lambda q: bool((lv[:, q] <= lv[:, t]).any())  # noqa: E731
-        for s1 in imp.tolist():
-            reach = Reach(game.moves, others, s1, improving=game.levels if c == "seq" else None) if others else None
-            answered = False
-            for s2 in (reach.states_in_order() if reach is not None else []):
-                if not deter(s2):
-                    continue
-                if c == "smr":
-                    esc = Reach(game.moves, h, s2).states
-                    if any(not deter(q) for q in esc):
-                        continue
-                answered = True
-                break
-            if not answered:
-                return s1
+        if not others:                # nothing answers the grand coalition
+            return int(imp[0])
+        # SMR: s1 is unanswered iff from every s2 the others reach from s1, the coalition can
+        # move on (jointly, or by staying) to a state every member prefers to t
+        engine = self._engine()
+        beats = np.asarray((lv > lv[:, [t]]).all(axis=0))
+        escape = engine.dag(h).closure_of_states(beats, np.bitwise_or)
+        cornered = engine.dag(others).closure_of_states(escape, np.bitwise_and)
+        unanswered = imp[cornered[imp]]
+        if unanswered.size:
+            return int(unanswered[0])
         raise AssertionError("no unanswered coalitional improvement")  # pragma: no cover
 
     def _engine(self) -> CoalitionReach:
@@ -175,9 +171,18 @@ class CoalitionAnalysis:
             self.engine = CoalitionReach(self.compiled.game)
         return self.engine
 
+    def _search(self, h: tuple[int, ...], t: int) -> LevelReach:
+        """The breadth-first search of R_h(t), kept for the last few states asked about."""
+        key = (h, t)
+        if key not in self._searches:
+            if len(self._searches) >= 64:
+                self._searches.pop(next(iter(self._searches)))
+            self._searches[key] = LevelReach(self.compiled.game.moves, h, t)
+        return self._searches[key]
+
     def _imp_row(self, h: tuple[int, ...], t: int) -> np.ndarray:
         game = self.compiled.game
-        reach = Reach(game.moves, h, t)
+        reach = self._search(h, t)
         lv = game.levels[list(h)]
         states = np.asarray(reach.states_in_order(), dtype=np.int64)
         if states.size == 0:

@@ -900,5 +900,123 @@ class _UnitGame:
         return self.moves.n_states
 
 
+# -- witnesses: breadth-first reach in the order of :class:`detente.engine.reach.Reach` ---------------
+class LevelReach:
+    """R_H(start) (or R_H^+(start)) by breadth-first search over (state, last mover) pairs, one
+    whole level at a time.
+
+    The same search as :class:`detente.engine.reach.Reach`, with the same discovery order and
+    the same shortest paths (the queue is processed level by level; within a level, candidates
+    come in queue order, then member order, then target order, and the first occurrence of a
+    pair wins), but each level is a few array operations instead of a loop over states and
+    moves, so it stays fast when the coalition reaches thousands of states.
+
+    >>> import numpy as np
+    >>> from detente.engine.moves import OptionMoves
+    >>> reach = LevelReach(OptionMoves(np.arange(4), [[0], [1]], ["both", "both"]), [0, 1], 0)
+    >>> reach.states_in_order(), reach.path(3)
+    ([1, 2, 3, 0], [(0, 1), (1, 3)])
+    """
+
+    def __init__(self, moves, members: Sequence[int], start: int,
+                 improving: np.ndarray | Sequence[np.ndarray | None] | None = None):
+        self.start = int(start)
+        members = [int(j) for j in members]
+        k = len(members)
+        m = moves.n_states
+        seen = np.zeros((m, max(k, 1)), dtype=bool)
+        first = np.full(m, -1, dtype=np.int64)       # per state: its first pair (q * k + member position)
+        order: list[np.ndarray] = []                 # states in order of first discovery
+        parent: dict[int, int] = {}                  # pair -> parent pair (-1 - start for the start)
+        f_state = np.array([self.start], dtype=np.int64)
+        f_last = np.array([-1], dtype=np.int64)
+        f_key = np.array([-1], dtype=np.int64)
+        while f_state.size and k:
+            pos, mem, tgt = [], [], []
+            for jp, j in enumerate(members):
+                p, q = _targets_of(moves, j, f_state)
+                lev = None if improving is None else improving[j]
+                keep = f_last[p] != jp
+                if lev is not None:
+                    keep &= np.asarray(lev)[q] > np.asarray(lev)[f_state[p]]
+                pos.append(p[keep])
+                mem.append(np.full(int(keep.sum()), jp, dtype=np.int64))
+                tgt.append(q[keep])
+            p_all, j_all, q_all = np.concatenate(pos), np.concatenate(mem), np.concatenate(tgt)
+            if p_all.size == 0:
+                break
+            o = np.lexsort((j_all, p_all))            # queue order, then member order (targets stay in order)
+            p_all, j_all, q_all = p_all[o], j_all[o], q_all[o]
+            fresh = ~seen[q_all, j_all]
+            p_all, j_all, q_all = p_all[fresh], j_all[fresh], q_all[fresh]
+            keys = q_all * k + j_all
+            _, idx = np.unique(keys, return_index=True)
+            idx.sort()                                  # first occurrences, in candidate order
+            p_all, j_all, q_all, keys = p_all[idx], j_all[idx], q_all[idx], keys[idx]
+            seen[q_all, j_all] = True
+            for key, par in zip(keys.tolist(), f_key[p_all].tolist()):
+                parent[key] = par
+            new_state = first[q_all] < 0
+            qs_new = q_all[new_state]
+            _, first_idx = np.unique(qs_new, return_index=True)
+            first_idx.sort()
+            discovered = qs_new[first_idx]
+            first[discovered] = keys[new_state][first_idx]
+            order.append(discovered)
+            f_state, f_last, f_key = q_all, j_all, keys
+        self._k = k
+        self._members = members
+        self._first = first
+        self._order = np.concatenate(order) if order else np.zeros(0, np.int64)
+        self._parent = parent
+
+    @property
+    def states(self) -> set[int]:
+        return set(self._order.tolist())
+
+    def states_in_order(self) -> list[int]:
+        """The reachable states in order of discovery (nearest first)."""
+        return self._order.tolist()
+
+    def __contains__(self, q: int) -> bool:
+        return bool(self._first[int(q)] >= 0)
+
+    def path(self, q: int) -> list[tuple[int, int]]:
+        """A shortest legal sequence of (mover, state) steps from the start to ``q``."""
+        key = int(self._first[int(q)])
+        steps: list[tuple[int, int]] = []
+        while key >= 0:
+            steps.append((self._members[key % self._k], key // self._k))
+            key = self._parent[key]
+        return list(reversed(steps))
+
+
+def _targets_of(moves, j: int, states: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every move of DM j from each of ``states``: (position in ``states``, target), by position
+    and, for each position, in the order ``moves.targets`` lists them."""
+    if isinstance(moves, OptionMoves):
+        bl = moves._blocks[j]
+        rows = bl.index[bl.block_of[states]]                    # (F, K) states by local code
+        ok = (rows >= 0) & bl.allowed[bl.local_of[states]]
+        p, c = np.nonzero(ok)
+        return p.astype(np.int64), rows[p, c].astype(np.int64)
+    csr = getattr(moves, "_csr", None)
+    if csr is not None:
+        indptr, dst, _ = csr[j]
+        lo, hi = indptr[states], indptr[states + 1]
+        counts = hi - lo
+        total = int(counts.sum())
+        p = np.repeat(np.arange(states.size, dtype=np.int64), counts)
+        idx = np.repeat(lo - np.cumsum(counts) + counts, counts) + np.arange(total)
+        return p, np.asarray(dst[idx], dtype=np.int64)
+    ps, qs = [], []
+    for i, s in enumerate(states.tolist()):
+        t = np.asarray(moves.targets(j, s), dtype=np.int64)
+        ps.append(np.full(t.size, i, dtype=np.int64))
+        qs.append(t)
+    empty = np.zeros(0, np.int64)
+    return (np.concatenate(ps) if ps else empty), (np.concatenate(qs) if qs else empty)
+
+
 __all__ = ["ReachDAG", "reach_dag", "dominated", "CoalitionReach", "coalition_stable", "coalitional_improvements",
-           "merged_moves", "merged_stable"]
+           "merged_moves", "merged_stable", "LevelReach"]
