@@ -93,7 +93,8 @@ def violations() -> list[str]:
 
 
 REPORT_MAY_USE = {"state_list"}
-"""Functions of the analysis layer the report may call: text helpers over finished results."""
+"""Functions of the analysis layer the report may call: text helpers over finished results (``state_list``
+lives in :mod:`detente.model.text`; ``analysis.common`` re-exports it)."""
 PROSE = "detente.analysis.narrative"
 """The analysis layer's prose over finished results: the report may use any of it, and it may itself
 import nothing from the analysis layer that computes (checked below)."""

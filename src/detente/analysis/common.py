@@ -24,6 +24,7 @@ import numpy as np
 
 from ..errors import DetenteError, ModelError, ModelTooLargeError
 from ..model import Conflict
+from ..model.text import state_list
 from .compile import Compiled, compile_conflict
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -34,24 +35,6 @@ DEFAULT_CONCEPTS: tuple[str, ...] = ("nash", "gmr", "smr", "seq")
 
 Progress = Callable[[int, int], None]
 """A progress callback: ``progress(done, total)``, called as work completes."""
-
-
-def state_list(states: Iterable[int], limit: int = 40) -> str:
-    """State numbers (or any numbers) as text, at most ``limit`` of them: ``"1, 4, 7"``,
-    ``"none"``, or ``"1, 2, 3, … (57 in all)"``.
-
-    The one short-list helper of the package: analyses' summaries, the report and the command
-    line all list states with it.
-
-    >>> state_list([]), state_list([4]), state_list(range(1, 6), limit=2)
-    ('none', '4', '1, 2, … (5 in all)')
-    """
-    items = [int(s) for s in states]
-    if not items:
-        return "none"
-    if len(items) <= limit:
-        return ", ".join(map(str, items))
-    return ", ".join(map(str, items[:limit])) + f", … ({len(items)} in all)"
 
 
 def option_values_changed(analysis: "Analysis", a: int, b: int) -> dict[str, bool]:
@@ -103,8 +86,8 @@ def resolve_state(compiled: Compiled, spec: Any, where: str = "state") -> int:
     if idx.size == 0:
         raise ModelError(f"{spec!r} names no feasible state", field=where)
     if idx.size > 1:
-        shown = ", ".join(str(t + 1) for t in idx[:12].tolist()) + (" ..." if idx.size > 12 else "")
-        raise ModelError(f"{spec!r} names {idx.size} states ({shown}); give exactly one", field=where)
+        raise ModelError(f"{spec!r} names {idx.size} states ({state_list((idx + 1).tolist(), limit=12)}); "
+                         "give exactly one", field=where)
     return int(idx[0])
 
 

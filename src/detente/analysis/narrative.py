@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from ..engine.stability import CONCEPT_LABELS
+from ..model.text import state_list
 from ..engine.witness import Verdict
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -92,11 +93,6 @@ def explain_state(analysis: "Analysis", state: int) -> str:
 
 
 # -- hypergames -------------------------------------------------------------------------------
-def _ids(states: Iterable[int]) -> str:
-    states = list(states)
-    return ", ".join(map(str, states)) if states else "none"
-
-
 def options_changed_text(changed: Mapping[str, bool]) -> str:
     """A move's option changes, ``{option: new value}``, as 'russia.accept N→Y, ...'.
 
@@ -138,7 +134,7 @@ def choice_text(choice: "Choice") -> str:
     """'a takes its options from state(s) 2, 4 (own stability (no perceived equilibrium))'."""
     from .hypergame import BY_PERCEIVED_EQUILIBRIA
 
-    return (f"{choice.dm} takes its options from state(s) {_ids(choice.states)}"
+    return (f"{choice.dm} takes its options from state(s) {state_list(choice.states)}"
             + ("" if choice.basis == BY_PERCEIVED_EQUILIBRIA else f" ({choice.basis})"))
 
 
@@ -181,7 +177,7 @@ def label_explanation(x: "Labelled") -> str:
 
 def outcome_explanation(o: "HypergameOutcome") -> str:
     """Who takes its options from where, what they combine into, and why it has its label."""
-    picks = "; ".join(f"{dm} takes its options from state {_ids(states)}" for dm, states in o.chosen_by.items())
+    picks = "; ".join(f"{dm} takes its options from state {state_list(states)}" for dm, states in o.chosen_by.items())
     if not o.states:
         return (f"{picks}: these choices do not combine into a feasible state." if o.options is not None else
                 f"{picks}: the DMs' chosen states have none in common.")
@@ -202,16 +198,16 @@ def view_line(v: "PerceivedView") -> str:
 
     basis = "" if v.choice.basis == BY_PERCEIVED_EQUILIBRIA else f" ({v.choice.basis})"
     return (f"{v.dm} perceives {notes or 'the true game'}; its {c} equilibria: "
-            f"{_ids(v.equilibria.get(v.concept, []))}; it takes its options from state(s) "
-            f"{_ids(v.choice.states)}{basis}.")
+            f"{state_list(v.equilibria.get(v.concept, []))}; it takes its options from state(s) "
+            f"{state_list(v.choice.states)}{basis}.")
 
 
 def second_level_text(x: "SecondLevelView") -> str:
     """k's prediction of j's choice from the game k believes j sees, and whether it is right."""
-    said = settings_text(x.predicted.settings) or f"state(s) {_ids(x.predicted.states)}"
-    done = settings_text(x.actual.settings) or f"state(s) {_ids(x.actual.states)}"
+    said = settings_text(x.predicted.settings) or f"state(s) {state_list(x.predicted.states)}"
+    done = settings_text(x.actual.settings) or f"state(s) {state_list(x.actual.states)}"
     return (f"{x.dm} believes {x.about} sees a game whose {CONCEPT_LABELS[x.concept]} equilibria are "
-            f"{_ids(x.equilibria.get(x.concept, []))}, so it predicts {x.about} chooses {said}; {x.about} "
+            f"{state_list(x.equilibria.get(x.concept, []))}, so it predicts {x.about} chooses {said}; {x.about} "
             f"actually chooses {done}: the prediction is {'right' if x.correct else 'wrong'}.")
 
 
@@ -269,7 +265,7 @@ def verdict_reason_text(r: "VerdictReason") -> str:
 
 def dm_outcome_line(x: "DMOutcomeDifference") -> str:
     """'alice is stable at the outcome's states: model 4; trusting none.'"""
-    parts = [f"{v} {_ids(states)}" for v, states in x.stable_for.items()]
+    parts = [f"{v} {state_list(states)}" for v, states in x.stable_for.items()]
     return f"{x.dm} is stable at the outcome's states: " + "; ".join(parts) + "."
 
 
@@ -328,7 +324,7 @@ def perspectives_summary(cmp: "PerspectiveComparison") -> str:
     """Equilibria and named outcomes per view, then the differences, as text."""
     lines = ["Perspectives side by side:"]
     for v, a in cmp.analyses.items():
-        eqs = "; ".join(f"{CONCEPT_LABELS[c]} {_ids(a.equilibria[c])}" for c in cmp.concepts)
+        eqs = "; ".join(f"{CONCEPT_LABELS[c]} {state_list(a.equilibria[c])}" for c in cmp.concepts)
         lines.append(f"- {v}: equilibria {eqs}")
         for o, d in a.outcomes.items():
             holds = [CONCEPT_LABELS[c] for c in cmp.concepts if d["equilibrium"][c]]

@@ -31,10 +31,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..engine.stability import CONCEPT_LABELS, normalize_concepts
-from ..errors import DetenteError, ModelError
+from ..errors import DetenteError
 from ..model import Conflict, SweepSpec
 from .answer import Answer, answer
-from .common import DEFAULT_CONCEPTS, Progress, state_list
+from .common import DEFAULT_CONCEPTS, Progress, resolve_state, state_list
 from .equilibria import Analysis, analyze
 from .evolution import Evolution, evolve
 from .hypergame import HypergameAnalysis, analyze_hypergame
@@ -136,19 +136,6 @@ class ReportData:
 
     def __str__(self) -> str:  # pragma: no cover - convenience
         return self.summary()
-
-
-def _resolve_state(analysis: Analysis, spec: Any, where: str) -> int:
-    """One 1-based state from a number, a named outcome or a condition."""
-    if isinstance(spec, str) and spec.strip().lstrip("-").isdigit():
-        spec = int(spec.strip())
-    idx = analysis.compiled.states_of(spec, where)
-    if idx.size == 0:
-        raise ModelError(f"{spec!r} names no feasible state", field=where)
-    if idx.size > 1:
-        raise ModelError(f"{spec!r} names {idx.size} states ({state_list((idx + 1).tolist(), limit=12)}); "
-                         "give exactly one", field=where)
-    return int(idx[0]) + 1
 
 
 def _evolution(data: ReportData) -> None:
@@ -262,10 +249,10 @@ def report_data(conflict: Conflict, *, status_quo: Any = None, include: Iterable
     sq: int | None = None
     sq_note = ""
     if status_quo is not None:
-        sq = _resolve_state(analysis, status_quo, "status_quo")
+        sq = resolve_state(analysis.compiled, status_quo, "status_quo") + 1
     elif conflict.status_quo not in (None, "", []):
         try:
-            sq = _resolve_state(analysis, conflict.status_quo, "status_quo")
+            sq = resolve_state(analysis.compiled, conflict.status_quo, "status_quo") + 1
         except DetenteError as exc:
             sq_note = f"The scenario's status quo does not name one state: {exc.reason}"
     else:

@@ -567,12 +567,12 @@ def status_quo_states(analysis: "Analysis") -> list[int]:
 
 def short_list(numbers: Sequence[int], limit: int = 30) -> str:
     """'1, 4, 7', or '1, 2, 3, … (99 in all)' for long lists; 'none' when empty: the package's one
-    list helper (:func:`detente.analysis.common.state_list`) with the command line's limit.
+    list helper (:func:`detente.model.text.state_list`) with the command line's limit.
 
     >>> short_list([1, 4]), short_list([]), short_list(range(1, 100), limit=3)
     ('1, 4', 'none', '1, 2, 3, … (99 in all)')
     """
-    from ..analysis.common import state_list
+    from ..model.text import state_list
 
     return state_list(numbers, limit=limit)
 

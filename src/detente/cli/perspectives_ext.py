@@ -108,7 +108,7 @@ def render_perspectives(console: Console, conflict: "Conflict", analysis: "Analy
             cs = [CONCEPT_LABELS[c] for c in cmp.concepts if d["equilibrium"][c]]
             if cs:
                 held.append(f"{o} ({', '.join(cs)})")
-        table.add_row(Text(name), *[Text(", ".join(map(str, a.equilibria[c])) or "none") for c in cmp.concepts],
+        table.add_row(Text(name), *[Text(common.short_list(a.equilibria[c])) for c in cmp.concepts],
                       Text("; ".join(held) or "none"))
     console.print(table)
     lines = cmp.difference_lines(outcome_details=False)

@@ -12,7 +12,7 @@ from rich.text import Text
 
 from ..errors import DetenteError
 from . import app
-from .common import ScenarioFile, busy, console, load_conflict
+from .common import ScenarioFile, busy, console, load_conflict, short_list
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..analysis.compile import Compiled
@@ -72,7 +72,7 @@ def summary(conflict: "Conflict", compiled: "Compiled") -> list[tuple[str, str]]
     if conflict.status_quo not in (None, "", []):
         try:
             sq = (compiled.states_of(conflict.status_quo, "status_quo") + 1).tolist()
-            rows.append(("status quo", ", ".join(map(str, sq[:10])) + (" ..." if len(sq) > 10 else "")))
+            rows.append(("status quo", short_list(sq, limit=10)))
         except DetenteError as exc:
             raise exc.located(source=conflict.source) from None
     if conflict.perspectives:

@@ -22,6 +22,7 @@ from ..errors import DetenteError, ModelError
 from ..model import Conflict, Payoff, Perception, Preference, Prioritization, Ranking, SweepSpec
 from ..model.names import IDENTIFIER, KEYWORDS
 from ..model.expressions import evaluate, parse
+from ..model.text import state_list
 from ._parse import text_problem
 from ._states import MAX_VALIDATION_OPTIONS, as_mask, check_expression, expression_functions, feasible_codes, \
     state_env
@@ -109,8 +110,7 @@ def check_ranking(order: Iterable, m: int | None, field: str) -> list[DetenteErr
     if m is not None and not errors:
         missing = [s for s in range(1, m + 1) if s not in seen]
         if missing:
-            shown = ", ".join(map(str, missing[:20])) + (" ..." if len(missing) > 20 else "")
-            errors.append(ModelError(f"the ranking misses {len(missing)} state(s): {shown} "
+            errors.append(ModelError(f"the ranking misses {len(missing)} state(s): {state_list(missing, limit=20)} "
                                      f"(every state 1..{m} must appear exactly once)", field=field))
     return errors
 

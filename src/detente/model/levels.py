@@ -20,6 +20,7 @@ from .evaluation import as_mask
 from .expressions import Node, check_names, evaluate, parse
 from .functions import expression_functions
 from .preferences import Payoff, Preference, Prioritization, Ranking
+from .text import state_list
 
 
 def _eval_located(text: str, env: Mapping, where: str, functions: Mapping | None = None):
@@ -212,8 +213,8 @@ def _ranking_levels(pref: Ranking, m: int, where: str) -> np.ndarray:
             levels[s - 1] = top - k
     missing = np.flatnonzero(levels < 0) + 1
     if missing.size:
-        shown = ", ".join(map(str, missing[:20].tolist())) + (" ..." if missing.size > 20 else "")
-        raise ModelError(f"ranking misses {missing.size} state(s): {shown} (every state 1..{m} must appear once)",
+        raise ModelError(f"ranking misses {missing.size} state(s): {state_list(missing.tolist(), limit=20)} "
+                         f"(every state 1..{m} must appear once)",
                          field=where)
     return dense_levels(levels)
 

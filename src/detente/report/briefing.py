@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..engine.stability import CONCEPT_LABELS
 from ..analysis.narrative import changed_options
+from ..model.text import state_list
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..analysis.briefing import Briefing, FocalTipping, PerspectiveView
@@ -130,7 +131,7 @@ def hypergame_lines(b: "Briefing") -> list[str]:
     out.extend(f"- {v.summary()}" for v in hyper.views.values())
     if hyper.outcomes:
         out.append("Hypergame outcomes (each DM acting on its own view): "
-                   + "; ".join(f"state {', '.join(map(str, o.states))} {o.label}" for o in hyper.outcomes))
+                   + "; ".join(f"state {state_list(o.states)} {o.label}" for o in hyper.outcomes))
     return out
 
 
