@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .._version import __version__
-from ..analysis.common import state_list
+from ..model.text import state_list
 from ..analysis.report_data import SUMMARY_THRESHOLD, ReportData
 from ..engine.stability import CONCEPT_LABELS, normalize_concepts
 from ..errors import DetenteError

@@ -21,7 +21,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Union
 
-from ..analysis.common import state_list
+from ..model.text import state_list
 from ..engine.stability import CONCEPT_LABELS
 from .builder import Report
 
