@@ -23,6 +23,7 @@ from detente.analysis.compile import compile_conflict
 from detente.analysis.evolution import evolve
 from detente.analysis.inverse import levels_to_ranking
 from detente.engine import reference
+from detente.engine.reach import Reach
 from detente.errors import DetenteError, ModelError
 from detente.model import Conflict, DecisionMaker, GraphForm, Ranking
 
@@ -363,7 +364,7 @@ def check_against_reference(c: Conflict, seed: int) -> None:
         for concept in ("nash", "gmr"):
             eq = [q for q in order if ev.stable[concept][:, q - 1].all()]
             assert ev.reachable_equilibria[mode][concept] == eq
-        for q in list(paths)[:5]:                                    # a coalition's own moves, legal
+        for q in list(paths)[:8]:                                    # a coalition's own moves, legal
             for st in got[q]:
                 prev, last = st.start - 1, None
                 for dm, state in st.via:
@@ -371,6 +372,9 @@ def check_against_reference(c: Conflict, seed: int) -> None:
                     assert j in st.mover and j != last and state - 1 in game.moves.targets(j, prev).tolist()
                     prev, last = state - 1, j
                 assert not st.via or prev == st.end - 1
+                if st.is_coalition:                                  # the search Reach does, same ties
+                    expected = Reach(game.moves, st.mover, st.start - 1).path(st.end - 1)
+                    assert st.via == [(game.dm_names[j], x + 1) for j, x in expected]
 
 
 @pytest.mark.parametrize("seed", range(40))

@@ -46,7 +46,6 @@ import numpy as np
 from ..engine.coalition import reach_dag
 from ..engine.improvements import CoalitionImprovements, level_ranks
 from ..engine.moves import INT_FILL_MAX
-from ..engine.reach import Reach
 from ..engine.stability import CONCEPT_LABELS, normalize_concepts, stability
 from ..errors import DetenteError
 from ..model import Conflict
@@ -218,13 +217,28 @@ def evolve(conflict: Conflict | Compiled | Any, *, status_quo: Any = None, modes
     return Evolution(compiled, s0 + 1, concepts, modes, groups, stable, reached, stops)
 
 
+def _joint_path(game: Any, members: tuple[int, ...], a: int, b: int) -> list[tuple[int, int]]:
+    """A shortest legal sequence of the members' unilateral moves from a to b, as (DM, state)
+    steps: the one :class:`~detente.engine.reach.Reach` finds (same search, same ties), by the
+    level-at-a-time search stopped at b."""
+    movers: list[tuple[int, ...]] = [(j,) for j in members]
+    pair_state, pair_mover, pair_parent, first_pair, _, _ = _search(
+        game.moves, game.levels, a, movers, False, [], [None] * len(movers), stop_at=b)
+    steps: list[tuple[int, int]] = []
+    key = int(first_pair[b])
+    while key > 0:
+        steps.append((members[int(pair_mover[key])], int(pair_state[key])))
+        key = int(pair_parent[key])
+    return steps[::-1]
+
+
 def _step_maker(compiled: Compiled, movers: list[tuple[int, ...]]) -> Callable[[int, int, int], Step]:
     """Step(mover k, a → b) with 1-based states; a coalition's ``via`` is searched when first asked."""
     game = compiled.game
     names = game.dm_names
 
     def via(k: int, a: int, b: int) -> Callable[[], list[tuple[str, int]]]:
-        return lambda: [(names[mv], st + 1) for mv, st in Reach(game.moves, movers[k], a).path(b)]
+        return lambda: [(names[mv], st + 1) for mv, st in _joint_path(game, movers[k], a, b)]
 
     def step(k: int, a: int, b: int) -> Step:
         return Step(movers[k], coalition_names(compiled, movers[k]), a + 1, b + 1,
@@ -321,32 +335,28 @@ def _coalition_moves(compiled: Compiled, groups: list[tuple[int, ...]]) -> list[
     return joint
 
 
-def _trace(compiled: Compiled, s0: int, mode: str, groups: list[tuple[int, ...]],
-           joint: list[CoalitionImprovements]) -> _Trace:
+def _search(moves: Any, levels: np.ndarray, s0: int, movers: list[tuple[int, ...]], improving: bool,
+            joint: list[CoalitionImprovements], improves: list[np.ndarray | None], stop_at: int = -1):
     """Breadth-first search over (state, last mover) pairs, one whole level at a time.
 
     The order is that of a pair-by-pair search with a queue: within a level, pairs are taken
     in queue order, movers in order, targets ascending. So a new pair (q, k) gets as parent the
     first pair of the previous level (last mover ≠ k) from which k's step reaches q, and the new
     level is ordered by (parent's position, k, q). Unilateral steps expand the whole frontier at
-    once; a coalition's steps ask, for every state the coalition has not reached yet, for the
-    first frontier state it is a coalitional improvement from (:func:`first_improving`).
+    once; a coalition's steps (movers after the single DMs, ``joint[k - n_single]``) ask, for
+    every state the coalition has not reached yet, for the first frontier state it is a
+    coalitional improvement from. ``improves[k]`` caches which states have any. With
+    ``stop_at``, the search ends with the level that first reaches that state.
+
+    Returns (pair_state, pair_mover, pair_parent, first_pair, depth, discovered).
     """
-    game = compiled.game
-    moves = game.moves
-    levels = game.levels
-    m = game.n_states
-    movers: list[tuple[int, ...]] = [(i,) for i in range(game.n_dms)]
-    if mode == "coalitional":
-        movers += groups
-    improving = mode != "moves"
-    n = game.n_dms
+    m = int(levels.shape[1])
+    n_single = sum(1 for h in movers if len(h) == 1)
 
     def joint_of(k: int) -> CoalitionImprovements:
-        return joint[k - n]
+        return joint[k - n_single]
 
     seen = np.zeros((len(movers), m), dtype=bool)
-    improves: list[np.ndarray | None] = [None] * len(movers)    # per coalition: R_H^{++}(s) ≠ ∅
     pair_state = [np.array([s0], dtype=np.int64)]
     pair_mover = [np.array([-1], dtype=np.int64)]
     pair_parent = [np.array([-1], dtype=np.int64)]
@@ -428,8 +438,27 @@ def _trace(compiled: Compiled, s0: int, mode: str, groups: list[tuple[int, ...]]
             depth[new] = level
             discovered.append(new)
         f_state, f_last, f_base, n_pairs = q, kk, n_pairs, n_pairs + q.size
+        if stop_at >= 0 and first_pair[stop_at] >= 0:
+            break
 
-    reached = np.concatenate(discovered)
+    return (np.concatenate(pair_state), np.concatenate(pair_mover), np.concatenate(pair_parent), first_pair, depth,
+            np.concatenate(discovered))
+
+
+def _trace(compiled: Compiled, s0: int, mode: str, groups: list[tuple[int, ...]],
+           joint: list[CoalitionImprovements]) -> _Trace:
+    """The search of one mode from s0, and the states where it stops."""
+    game = compiled.game
+    moves = game.moves
+    levels = game.levels
+    m = game.n_states
+    movers: list[tuple[int, ...]] = [(i,) for i in range(game.n_dms)]
+    if mode == "coalitional":
+        movers += groups
+    improving = mode != "moves"
+    improves: list[np.ndarray | None] = [None] * len(movers)    # per coalition: R_H^{++}(s) ≠ ∅
+    pair_state, pair_mover, pair_parent, first_pair, depth, reached = _search(
+        moves, levels, s0, movers, improving, joint, improves)
     has_step = np.zeros(m, dtype=bool)
     for k, members in enumerate(movers):
         if len(members) == 1:
@@ -440,10 +469,9 @@ def _trace(compiled: Compiled, s0: int, mode: str, groups: list[tuple[int, ...]]
                 has_step |= moves.reduce(j, np.zeros(m, dtype=np.int32), "max") != INT_FILL_MAX
         else:
             done = improves[k]
-            has_step[reached] |= done[reached] if done is not None else joint_of(k).exists(reached)
+            has_step[reached] |= done[reached] if done is not None else joint[k - game.n_dms].exists(reached)
     stops = sorted((reached[~has_step[reached]] + 1).tolist())
-    return _Trace(movers, np.concatenate(pair_state), np.concatenate(pair_mover), np.concatenate(pair_parent),
-                  first_pair, depth, reached, stops)
+    return _Trace(movers, pair_state, pair_mover, pair_parent, first_pair, depth, reached, stops)
 
 
 __all__ = ["evolve", "Evolution", "Step", "Paths", "MODES"]
