@@ -202,8 +202,8 @@ def check_coalition_analysis(m: int, n_coalitions: int, *, merged: bool = False,
     Both work on one small graph per coalition (its moves condensed) and arrays over the states,
     so their cost is about linear: coalitions × states (measured: 0.35 s for all 11 coalitions
     of a 4-DM, 55,800-state model). A merged SEQ analysis whose sanctioning blocks have several
-    DMs lists those blocks' improving moves: ``joint_moves`` candidate moves (states × 2^options
-    of the block, or states² in graph form), counted at 8 a unit. The dominance queries inside
+    DMs compares those blocks' candidate moves: ``joint_moves`` of them (states × 2^options of
+    the block, or states² in graph form), counted at 8 a unit. The dominance queries inside
     are checked again by :func:`check_coalition_query` once their size is known.
     """
     work = float(n_coalitions) * m + joint_moves / 8

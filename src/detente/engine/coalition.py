@@ -745,30 +745,37 @@ def merged_moves(moves: OptionMoves, units: Sequence[Sequence[int]]) -> OptionMo
     return OptionMoves(moves.codes, bits, [modes.get(o, "both") for o in range(n_options)])
 
 
-IMPROVING_ARC_CHUNK = 1 << 22
-"""Candidate (from, to) pairs examined at once when listing a merged unit's improving moves."""
+IMPROVING_CHUNK = 1 << 22
+"""Elements of one (codes × codes × blocks) work buffer of a merged unit's improving moves."""
 
 
-def _option_unit_improving_arcs(M: OptionMoves, u: int, lv: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Unit u's moves (in merged moves ``M``) that every member (levels ``lv``) strictly prefers."""
+def _unit_improving_min(M: OptionMoves, u: int, lv: np.ndarray, G: np.ndarray) -> np.ndarray:
+    """For each row of ``G`` (values × states): min over {s} ∪ {q: a move of unit u from s to q
+    that every member (levels ``lv``, members × states) strictly prefers}. The moves are not
+    listed: within each block of u, a (from × to) mask is built a chunk of blocks at a time."""
     bl = M._blocks[u]
     K, B = bl.table.shape
-    allowed = bl.allowed[:, :, None]                                   # [a, b, 1]
-    L = np.full((lv.shape[0], M.n_states + 1), np.iinfo(np.int64).min, dtype=np.int64)
-    L[:, :-1] = lv
-    src, dst = [], []
-    step = max(1, IMPROVING_ARC_CHUNK // (K * K))
+    m = M.n_states
+    big = np.iinfo(np.int32).max
+    Gext = np.full((G.shape[0], m + 1), big, dtype=np.int32)
+    Gext[:, :-1] = G
+    Lext = np.empty((lv.shape[0], m + 1), dtype=np.int64)
+    Lext[:, :-1] = lv
+    Lext[:, -1] = np.iinfo(np.int64).min                 # a missing state is never an improvement
+    out = Gext[:, bl.table]                               # (values, K, B)
+    step = max(1, IMPROVING_CHUNK // (K * K))
+    allowed = bl.allowed[:, :, None]                      # [from, to, 1]
     for lo in range(0, B, step):
         hi = min(B, lo + step)
         tab = bl.table[:, lo:hi]
-        ok = allowed & bl.valid[:, None, lo:hi] & bl.valid[None, :, lo:hi]
-        for row in L:
+        ok = np.broadcast_to(allowed, (K, K, hi - lo)).copy()
+        for row in Lext:
             Lt = row[tab]
             ok &= Lt[None, :, :] > Lt[:, None, :]
-        a, b, blk = np.nonzero(ok)
-        src.append(tab[a, blk])
-        dst.append(tab[b, blk])
-    return np.concatenate(src).astype(np.int64), np.concatenate(dst).astype(np.int64)
+        for c in range(out.shape[0]):
+            best = np.where(ok, out[c][None, :, lo:hi], big).min(axis=1)
+            np.minimum(out[c][:, lo:hi], best, out=out[c][:, lo:hi])
+    return out.reshape(out.shape[0], -1)[:, bl.pos]
 
 
 def _graph_unit_improving_arcs(engine: CoalitionReach, members: Sequence[int]) -> np.ndarray:
@@ -786,24 +793,20 @@ def _graph_unit_improving_arcs(engine: CoalitionReach, members: Sequence[int]) -
 
 
 def _improving_min_option(M: OptionMoves, unit_levels: list[np.ndarray], movers: list[int],
-                          values: np.ndarray, arcs: dict[int, tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
-    """min of ``values`` over {s} ∪ what the ``movers`` (units of ``M``) reach by moves improving
-    every member of the moving unit. Moves compose, so this is a plain fixed point: each unit in
-    turn takes the minimum over its own improving moves (one step is enough: they are
-    transitive) until no unit changes anything."""
+                          values: np.ndarray) -> np.ndarray:
+    """For each row of ``values`` (values × states): the min over {s} ∪ what the ``movers`` (units
+    of ``M``) reach by moves improving every member of the moving unit. Moves compose, so this
+    is a plain fixed point: each unit in turn takes the minimum over its own improving moves
+    (one step is enough: they are transitive) until no unit changes anything."""
     G = np.asarray(values, dtype=np.int32).copy()
     quiet, k = 0, 0
     while movers and quiet < len(movers):
         u = movers[k]
         lv = unit_levels[u]
         if lv.shape[0] == 1:
-            new = M.reduce_closed(u, G, "min", lv[0])
+            new = np.stack([M.reduce_closed(u, row, "min", lv[0]) for row in G])
         else:
-            if u not in arcs:
-                arcs[u] = _option_unit_improving_arcs(M, u, lv)
-            a, b = arcs[u]
-            new = G.copy()
-            np.minimum.at(new, a, G[b])
+            new = _unit_improving_min(M, u, lv, G)
         if (new < G).any():
             G = np.minimum(G, new)
             quiet = 1
@@ -841,7 +844,6 @@ def merged_stable(game, units: Sequence[Sequence[int]], concepts: Iterable[str],
     if option:
         M = merged_moves(game.moves, units)
         unit_engine = CoalitionReach(_UnitGame(M, n_units, game.levels), method=method, source=source)
-    arcs: dict[int, tuple[np.ndarray, np.ndarray]] = {}
     seq_moves = None
     rows: dict[str, list[np.ndarray]] = {c: [] for c in concepts}
     for k, members in enumerate(units):
@@ -859,14 +861,15 @@ def merged_stable(game, units: Sequence[Sequence[int]], concepts: Iterable[str],
                 if not (c in concepts or (c == "gmr" and "smr" in concepts)):
                     continue
                 Y = []
-                for j in members:
+                joint_seq = c == "seq" and option and any(len(units[x]) > 1 for x in others)
+                if joint_seq:
+                    Y = list(_improving_min_option(M, unit_levels, others, game.levels[members]))
+                for j in ([] if joint_seq else members):
                     if c == "gmr":
                         Y.append(unit_engine.sanction_min(others, j, False) if option
                                  else engine.sanction_min(other_dms, j, False))
                     elif all(len(units[x]) == 1 for x in others):
                         Y.append(engine.sanction_min(other_dms, j, True))
-                    elif option:
-                        Y.append(_improving_min_option(M, unit_levels, others, game.levels[j], arcs))
                     else:
                         if seq_moves is None:
                             from .moves import GraphMoves
