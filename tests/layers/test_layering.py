@@ -8,6 +8,7 @@ hide an upward dependency.
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -192,3 +193,13 @@ def test_the_checker_sees_relative_lazy_and_type_checking_imports(tmp_path, monk
 @pytest.mark.parametrize("sub", sorted(LAYERS))
 def test_every_subpackage_is_checked(sub):
     assert (PACKAGE / sub / "__init__.py").exists()
+
+
+def test_report_reads_results_not_the_engine_game():
+    """The report lays results out: moves, improvements and preference ranks come from the
+    Analysis' own accessors, never from the compiled engine game."""
+    report = Path(__file__).resolve().parents[2] / "src" / "detente" / "report"
+    pattern = re.compile(r"\.game\b|moves\.targets|\blevels\[")
+    offending = [f"{p.name}:{n}" for p in sorted(report.glob("*.py"))
+                 for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1) if pattern.search(line)]
+    assert offending == []

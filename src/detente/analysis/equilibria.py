@@ -69,6 +69,42 @@ class Analysis:
         c = normalize_concepts([concept])[0]
         return bool(self.stable[c][self.conflict.dm_index(dm), self._index(state)])
 
+    def moves(self, state: int, dm: str) -> list[int]:
+        """The states ``dm`` reaches from ``state`` by one unilateral move (1-based, ascending).
+
+        >>> import detente
+        >>> detente.analyze(detente.examples.prisoners_dilemma()).moves(4, "alice")
+        [3]
+        """
+        i = self.conflict.dm_index(dm)
+        return (np.sort(self.compiled.game.moves.targets(i, self._index(state))) + 1).tolist()
+
+    def improvements(self, state: int, dm: str) -> list[int]:
+        """The unilateral improvements of ``dm`` from ``state``: its moves to states it strictly
+        prefers (1-based, ascending).
+
+        >>> import detente
+        >>> detente.analyze(detente.examples.prisoners_dilemma()).improvements(4, "alice")
+        [3]
+        """
+        i = self.conflict.dm_index(dm)
+        t = self._index(state)
+        game = self.compiled.game
+        q = game.moves.targets(i, t)
+        return (np.sort(q[game.levels[i][q] > game.levels[i][t]]) + 1).tolist()
+
+    def preference_ranks(self, dm: str) -> list[int]:
+        """Each state's place in ``dm``'s preference order, state by state: 1 for its most preferred
+        states, 2 for the next, ...; equally preferred states share a place.
+
+        >>> import detente
+        >>> detente.analyze(detente.examples.prisoners_dilemma()).preference_ranks("alice")
+        [3, 4, 1, 2]
+        """
+        lv = self.compiled.game.levels[self.conflict.dm_index(dm)]
+        distinct = np.unique(lv)[::-1]
+        return (np.searchsorted(-distinct, -lv) + 1).tolist()
+
     def _index(self, state: int) -> int:
         if isinstance(state, bool) or not isinstance(state, (int, np.integer)):
             if not (isinstance(state, str) and state.strip().isdigit()):

@@ -329,16 +329,10 @@ def _model_section(conflict: Conflict, analysis: "Analysis", overrides: Mapping[
     return sec
 
 
-def _uis(game: Any, i: int, t: int) -> np.ndarray:
-    q = game.moves.targets(i, t)
-    return np.sort(q[game.levels[i][q] > game.levels[i][t]])
-
-
 def _tableaux(analysis: "Analysis", states_of_interest: list[int], summary: bool) -> tuple[list[Tableau], str]:
     if summary:
         return [], (f"No stability tableaux: the model has {analysis.n_states} states (tableaux are drawn up "
                     f"to {SUMMARY_THRESHOLD}).")
-    game = analysis.compiled.game
     m = analysis.n_states
     eq_sets = {c: set(v) for c, v in analysis.equilibria.items()}
     note = ""
@@ -350,20 +344,18 @@ def _tableaux(analysis: "Analysis", states_of_interest: list[int], summary: bool
                 "(those of the graph above), in the DM's order of preference.")
     out = []
     for i, dm in enumerate(analysis.dm_names):
-        lv = game.levels[i]
-        distinct = np.unique(lv)[::-1]
-        rank_of = {int(v): r + 1 for r, v in enumerate(distinct.tolist())}
-        order = chosen[np.lexsort((chosen, -lv[chosen]))]
+        rank = np.asarray(analysis.preference_ranks(dm))
+        order = chosen[np.lexsort((chosen, rank[chosen]))]
         rows = []
         for t in order.tolist():
-            uis = (_uis(game, i, t) + 1).tolist()
+            uis = analysis.improvements(t + 1, dm)
             marks = {}
             for c in analysis.concepts:
                 if not analysis.stable[c][i, t]:
                     marks[c] = "u"
                 else:
                     marks[c] = "r" if not uis else "s"
-            rows.append(TableauRow(t + 1, _label(analysis, t + 1), rank_of[int(lv[t])], uis, marks,
+            rows.append(TableauRow(t + 1, _label(analysis, t + 1), int(rank[t]), uis, marks,
                                    [c for c in analysis.concepts if t + 1 in eq_sets[c]]))
         out.append(Tableau(dm, rows))
     return out, note

@@ -98,12 +98,6 @@ class GraphSpec:
 
 
 # -- choosing what to draw ----------------------------------------------------------------------
-def _uis(analysis: "Analysis", i: int, t: int) -> np.ndarray:
-    game = analysis.compiled.game
-    q = game.moves.targets(i, t)
-    return q[game.levels[i][q] > game.levels[i][t]]
-
-
 def select_states(analysis: "Analysis", concept: str, status_quo: int | None = None,
                   max_nodes: int = MAX_NODES, focus: Iterable[int] = ()) -> tuple[list[int], str]:
     """The states to draw (1-based, sorted) and a note saying what was left out ("" if nothing).
@@ -144,12 +138,10 @@ def select_states(analysis: "Analysis", concept: str, status_quo: int | None = N
     for c in analysis.concepts:
         add(eq[c])
     core = list(chosen)
-    n_dms = len(analysis.dm_names)
-    game = analysis.compiled.game
     for s in core:
-        add(int(q) + 1 for i in range(n_dms) for q in _uis(analysis, i, s - 1))
+        add(q for dm in analysis.dm_names for q in analysis.improvements(s, dm))
     for s in core:
-        add(int(q) + 1 for i in range(n_dms) for q in game.moves.targets(i, s - 1))
+        add(q for dm in analysis.dm_names for q in analysis.moves(s, dm))
     states = sorted(chosen)
     n_eq = len(eq.get(concept, []))
     shown_eq = sum(1 for s in eq.get(concept, []) if s in chosen)
@@ -219,20 +211,16 @@ def transition_graph(analysis: "Analysis", concept: str | None = None, status_qu
         concept = "seq" if "seq" in analysis.concepts else analysis.concepts[-1]
     states, note = select_states(analysis, concept, status_quo, max_nodes, focus)
     shown = set(states)
-    game = analysis.compiled.game
     eq = set(analysis.equilibria.get(concept, []))
     all_eq = {c: set(v) for c, v in analysis.equilibria.items()}
     ui_arcs: list[Arc] = []
     other_arcs: list[Arc] = []
     for s in states:
-        t = s - 1
-        for i in range(game.n_dms):
-            lv = game.levels[i]
-            for q in game.moves.targets(i, t).tolist():
-                if q + 1 not in shown:
-                    continue
-                better = bool(lv[q] > lv[t])
-                (ui_arcs if better else other_arcs).append(Arc(s, q + 1, i, better))
+        for i, dm in enumerate(analysis.dm_names):
+            better = set(analysis.improvements(s, dm))
+            for q in analysis.moves(s, dm):
+                if q in shown:
+                    (ui_arcs if q in better else other_arcs).append(Arc(s, q, i, q in better))
     arcs = ui_arcs + other_arcs
     left_out = 0
     if len(arcs) > max_arcs:
