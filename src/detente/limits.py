@@ -92,8 +92,6 @@ SIM_WORK = Limit("DETENTE_MAX_SIM_WORK", 5_000_000, "joint responses",
                  "states x the other DMs' joint responses enumerated by SIM and SEQ-SIM")
 RUN_WORK = Limit("DETENTE_MAX_RUN_WORK", 40_000_000, "state-analyses",
                  "whole analyses x states, for sweeps, Monte Carlo, levers and inverse searches")
-MATRIX_STATES = Limit("DETENTE_MAX_MATRIX_STATES", 4096, "states",
-                      "analyses that keep states x states tables (coalitions, coalitional evolution)")
 
 PERCEPTION_LEVELS = 2
 """Deepest hypergame supported: perceptions (level 1) and perceptions of perceptions (level 2)."""
@@ -227,11 +225,6 @@ def check_coalition_query(word_ops: float, n_thresholds: int, m: int, *, source:
                    advice="Name smaller coalitions (--coalition), use coarser preferences, or analyse a smaller model.")
 
 
-def check_matrix(m: int, *, subject: str, field: str | None = None, source: str | None = None) -> None:
-    """Before an analysis that keeps (states x states) tables."""
-    MATRIX_STATES.check(m, subject=subject, field=field, source=source)
-
-
 def bisection_steps(lo: float, hi: float, precision: float) -> int:
     """How many halvings locate a tipping point in [lo, hi] to ``precision``."""
     return max(0, math.ceil(math.log2(max((hi - lo) / precision, 1.0))))
@@ -261,7 +254,6 @@ __all__ = [
     "DOCUMENT_NODES",
     "EXPRESSION_CHARS",
     "EXPRESSION_DEPTH",
-    "MATRIX_STATES",
     "NESTING",
     "NUMBER_DIGITS",
     "PERCEPTION_LEVELS",
@@ -273,7 +265,6 @@ __all__ = [
     "bisection_steps",
     "check_candidates",
     "check_hypergame",
-    "check_matrix",
     "check_coalitional_evolution",
     "coalitional_evolution_work",
     "check_coalition_analysis",

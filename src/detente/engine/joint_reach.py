@@ -1,6 +1,7 @@
-"""Move matrices and joint reach for groups of decision makers, straight from a :class:`Game`.
+"""Move matrices and joint reach for groups of decision makers, as dense (states × states) tables.
 
-Used by coalition analysis, evolution from the status quo and merged-DM analysis. A group's
+The analyses no longer use these (see :mod:`detente.engine.coalition`, which keeps no such
+table); they stay as a plain reference the tests compare the coalition engine with. A group's
 joint moves are the *legal sequences* of its members' unilateral moves: one or more moves, no
 member moving twice in succession (Inohara & Hipel 2008; Xu, Hipel, Kilgour & Fang,
 *Conflict Resolution Using the Graph Model*, Springer 2018).
@@ -18,19 +19,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ..errors import ModelTooLargeError
 from .stability import Game
-
-MAX_MATRIX_STATES = 4096
-"""Coalition analyses keep a few (states × states) boolean matrices; beyond this many states
-they refuse with a clear error rather than exhaust memory."""
-
-
-def check_matrix_size(m: int, what: str) -> None:
-    if m > MAX_MATRIX_STATES:
-        raise ModelTooLargeError(f"{what} keeps (states × states) tables and is limited to "
-                                 f"{MAX_MATRIX_STATES} states; this model has {m}. Analyse a smaller "
-                                 f"model or name fewer options.", field="decision_makers")
 
 
 def adjacency(game: Game, j: int, improving: bool = False) -> np.ndarray:
@@ -150,5 +139,5 @@ def reach_matrix(game: Game, members: Sequence[int], improving: bool = False) ->
 
 
 
-__all__ = ["MAX_MATRIX_STATES", "check_matrix_size", "adjacency", "arcs_of", "legal_reach_arcs", "legal_reach",
+__all__ = ["adjacency", "arcs_of", "legal_reach_arcs", "legal_reach",
            "reach_matrix"]
