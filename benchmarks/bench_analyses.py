@@ -253,8 +253,9 @@ def startup_ratio(repeat: int) -> dict:
     api = [sys.executable, "-c", "import sys, detente; print(detente.analyze(detente.load(sys.argv[1])).equilibria)",
            SMALL]
     empty = [sys.executable, "-c", "pass"]
+    numpy_only = [sys.executable, "-c", "import numpy"]
     _fresh(small, 1)                 # first run builds caches (bytecode, parser tables, expression trees)
-    t_pass = t_small = c_pass = c_small = t_api = c_api = float("inf")
+    t_pass = t_small = c_pass = c_small = t_api = c_api = t_np = c_np = float("inf")
     for _ in range(repeat):
         t_pass = min(t_pass, _fresh(empty, 1))
         t_small = min(t_small, _fresh(small, 1))
@@ -262,8 +263,10 @@ def startup_ratio(repeat: int) -> dict:
         c_pass = min(c_pass, _fresh(empty, 1, cpu=True))
         c_small = min(c_small, _fresh(small, 1, cpu=True))
         c_api = min(c_api, _fresh(api, 1, cpu=True))
+        t_np = min(t_np, _fresh(numpy_only, 1))
+        c_np = min(c_np, _fresh(numpy_only, 1, cpu=True))
     return {"pass": t_pass, "small": t_small, "api": t_api, "cpu_pass": c_pass, "cpu_small": c_small,
-            "cpu_api": c_api}
+            "cpu_api": c_api, "numpy": t_np, "cpu_numpy": c_np}
 
 
 def command_line_rows(cli: dict, st: dict) -> list[str]:
@@ -281,6 +284,9 @@ def command_line_rows(cli: dict, st: dict) -> list[str]:
         f"| the same load + analyze through the API in a fresh process (`import detente`, no CLI) | "
         f"{st['api'] * 1e3:.0f} ms (CPU {st['cpu_api'] * 1e3:.0f} ms) | `python -c pass` | "
         f"{st['api'] / st['pass']:.1f} (CPU {st['cpu_api'] / st['cpu_pass']:.1f}) | |",
+        f"| `python -c \"import numpy\"` alone (its BLAS thread pool adds CPU time on other threads) | "
+        f"{st['numpy'] * 1e3:.0f} ms (CPU {st['cpu_numpy'] * 1e3:.0f} ms) | `python -c pass` | "
+        f"{st['numpy'] / st['pass']:.1f} (CPU {st['cpu_numpy'] / st['cpu_pass']:.1f}) | |",
     ]
 
 
@@ -410,8 +416,9 @@ def main(argv: list[str] | None = None) -> int:
             "(analysis time) / (floor time), both measured in this run; start-up excluded except where said.",
             "",
             f"- run started {started}; load average before {load_before}, after {load_avg()} "
-            f"(1, 5, 15 min) on {os.cpu_count()} cores shared with other work, so absolute times are "
-            "inflated; the floor is timed right after each analysis, so the ratios see the same machine",
+            f"(1, 5, 15 min) on {os.cpu_count()} cores"
+            f"{'' if os.getloadavg()[0] < 1.5 else ' shared with other work, so absolute times are inflated'}; "
+            "the floor is timed right after each analysis, so the ratios see the same machine",
             f"- Python {sys.version.split()[0]}, numpy {np.__version__}; best of {repeat} for the main case, "
             f"analyses stopped after {args.limit:.0f} s",
             "",
