@@ -65,6 +65,20 @@ def random_graph_conflict(seed: int, n=None, m=None) -> Conflict:
     return Conflict(f"random {seed}", dms, graph=GraphForm([f"s{k}" for k in range(1, m + 1)], moves))
 
 
+def _option_compiled(rng, counts: list[int], modes: list[str], codes: np.ndarray, name: str) -> Compiled:
+    """An option-form game: DM i holds the next ``counts[i]`` options; random preference levels."""
+    bits, b = [], 0
+    for c in counts:
+        bits.append(list(range(b, b + c)))
+        b += c
+    n = len(counts)
+    levels = random_levels(rng, n, codes.size)
+    names = [f"d{i}" for i in range(n)]
+    game = Game(names, levels, OptionMoves(codes, bits, modes), StateSpace(sum(counts), codes), bits)
+    stub = Conflict(name, [DecisionMaker(x) for x in names])
+    return Compiled(stub, game, game.space, {})
+
+
 def random_option_compiled(seed: int) -> Compiled:
     rng = np.random.default_rng(seed)
     n = int(rng.integers(2, 5))
@@ -75,15 +89,7 @@ def random_option_compiled(seed: int) -> Compiled:
     codes = codes[rng.random(codes.size) > 0.3]
     if codes.size < 2:
         codes = np.arange(1 << k)
-    bits, b = [], 0
-    for c in counts:
-        bits.append(list(range(b, b + c)))
-        b += c
-    levels = random_levels(rng, n, codes.size)
-    names = [f"d{i}" for i in range(n)]
-    game = Game(names, levels, OptionMoves(codes, bits, modes), StateSpace(k, codes), bits)
-    stub = Conflict(f"random option {seed}", [DecisionMaker(x) for x in names])
-    return Compiled(stub, game, game.space, {})
+    return _option_compiled(rng, counts, modes, codes, f"random option {seed}")
 
 
 def reference_moves(game: Game) -> list[list[set[int]]]:
@@ -402,15 +408,7 @@ def random_option_compiled_wide(seed: int) -> Compiled:
     codes = codes[rng.random(codes.size) > rng.choice([0.0, 0.2, 0.5])]
     if codes.size < 2:
         codes = np.arange(1 << k)
-    bits, b = [], 0
-    for c in counts:
-        bits.append(list(range(b, b + c)))
-        b += c
-    levels = random_levels(rng, n, codes.size)
-    names = [f"d{i}" for i in range(n)]
-    game = Game(names, levels, OptionMoves(codes, bits, modes), StateSpace(k, codes), bits)
-    stub = Conflict(f"random wide option {seed}", [DecisionMaker(x) for x in names])
-    return Compiled(stub, game, game.space, {})
+    return _option_compiled(rng, counts, modes, codes, f"random wide option {seed}")
 
 
 def _some_compiled(seed):
