@@ -219,7 +219,7 @@ def measure(n_options: int, repeat: int, seed: int = 7, check_floor: bool = Fals
             assert np.array_equal(np.maximum(res_bit[j].astype(np.int64), game.levels[j]) <= game.levels[j],
                                   stable["nash"][j]), "per-bit floor disagrees with Nash"
     m = game.n_states
-    del game, floor, res_tree, res_where, res_bit
+    game = floor = res_tree = res_where = res_bit = None      # free the tables before the next size
     gc.collect()
     # peak memory of one more compile + stability, traced
     tracemalloc.start()

@@ -1,5 +1,5 @@
-"""Static checks of the package, as tests: mypy is clean on src/ and ruff finds nothing in src/
-and tests/ (both configured in pyproject.toml)."""
+"""Static checks of the package, as tests: mypy is clean on src/ and ruff finds nothing in src/,
+tests/ and benchmarks/ (both configured in pyproject.toml)."""
 
 from __future__ import annotations
 
@@ -23,5 +23,5 @@ def test_mypy_is_clean_on_src():
 
 
 def test_ruff_is_clean():
-    proc = run("ruff", "check", "src", "tests")
+    proc = run("ruff", "check", "src", "tests", "benchmarks")
     assert proc.returncode == 0, proc.stdout[-6000:] + proc.stderr[-2000:]
