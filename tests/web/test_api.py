@@ -189,6 +189,9 @@ def test_every_exploration_task_answers_for_the_examples():
     _error(client.post("/api/hypergame", json={"scenario": PD}), 422)      # no perceptions: said so
     pv = client.post("/api/perspectives", json={"scenario": flagship}).json()
     assert len(pv["views"]) >= 3
+    assert pv["changes"]["kremlin"] == "p_restrainers=0.6 (model 0.3); delta=0.93 (model 0.9)"
+    assert any(line.startswith("Outcome 'ceasefire' (SEQ): an equilibrium in credible_commitment")
+               for line in pv["differences"]) and pv["differences_left_out"] == 0
     br = client.post("/api/brief", json={"scenario": flagship}).json()
     assert "ceasefire" in br["text"]
     rep = client.post("/api/report", json={"scenario": elmira}).json()

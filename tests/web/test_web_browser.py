@@ -202,6 +202,20 @@ def test_examples_load_into_the_forms_unchanged(page, live_server, example):
     assert page.locator("#dms .dm").count() >= 2
 
 
+def test_perspectives_view_says_what_each_view_changes_and_where_they_disagree(page, live_server):
+    open_app(page, f"{live_server.url}/?example=ukraine-ceasefire.yaml")
+    wait_valid(page)
+    page.click("nav >> text=Explore")
+    page.click("[data-run=perspectives]")
+    page.wait_for_selector("#perspective-differences li")
+    changes = page.locator("#perspective-changes").inner_text()
+    assert "kremlin" in changes and "p_restrainers=0.6 (model 0.3)" in changes
+    lines = page.locator("#perspective-differences li").all_inner_texts()
+    assert "Outcome 'ceasefire' (SEQ): an equilibrium in credible_commitment; not in model, administration, author, " \
+           "restrainers, kremlin." in lines
+    assert js_errors(page) == []
+
+
 def test_yaml_view_stays_in_sync(page, live_server):
     open_app(page, f"{live_server.url}/?example=elmira.yaml")
     wait_valid(page)

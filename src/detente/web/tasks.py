@@ -226,6 +226,10 @@ def task_hypergame(req: dict[str, Any], progress: Progress) -> dict[str, Any]:
     return res.to_dict()
 
 
+MAX_DIFFERENCE_LINES = 200
+"""The perspectives view lists at most this many lines of differences."""
+
+
 def task_perspectives(req: dict[str, Any], progress: Progress) -> dict[str, Any]:
     """The model and each named perspective side by side, with the differences explained."""
     from detente.analysis.perspectives import analyze_perspectives
@@ -234,7 +238,11 @@ def task_perspectives(req: dict[str, Any], progress: Progress) -> dict[str, Any]
     res = analyze_perspectives(conflict, concepts=req.get("concepts") or ["nash", "gmr", "smr", "seq"],
                                parameters=req.get("parameters") or {})
     views = res.to_dict()
-    return {"views": views, "descriptions": {k: v for k, v in getattr(res, "descriptions", {}).items()}}
+    lines = res.difference_lines(outcome_details=False)
+    return {"views": views, "descriptions": dict(res.descriptions),
+            "changes": {name: change.summary() for name, change in res.changes.items()},
+            "differences": lines[:MAX_DIFFERENCE_LINES],
+            "differences_left_out": max(0, len(lines) - MAX_DIFFERENCE_LINES)}
 
 
 def task_brief(req: dict[str, Any], progress: Progress) -> dict[str, Any]:

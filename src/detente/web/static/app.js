@@ -807,7 +807,14 @@ const RUNNERS = {
     const cs = views.length ? views[0][1].concepts || [] : [];
     results(h("div", { class: "card" }, h("h2", {}, "Perspectives side by side"),
       h("div", { class: "scroll" }, h("table", { id: "perspective-table" }, h("tr", {}, h("th", {}, "view"), cs.map((c) => h("th", {}, c.toUpperCase() + " equilibria"))),
-        views.map(([name, v]) => h("tr", {}, h("td", {}, name), cs.map((c) => h("td", {}, ((v.equilibria || {})[c] || []).join(", ") || "none"))))))));
+        views.map(([name, v]) => h("tr", {}, h("td", {}, name), cs.map((c) => h("td", {}, ((v.equilibria || {})[c] || []).join(", ") || "none"))))),
+      h("table", { id: "perspective-changes" }, h("tr", {}, h("th", {}, "view"), h("th", {}, "what it changes"), h("th", {}, "description")),
+        views.map(([name]) => h("tr", {}, h("td", {}, name), h("td", {}, (r.changes || {})[name] || "(the model as built)"), h("td", {}, (r.descriptions || {})[name] || ""))))),
+      h("h3", {}, "Where the views disagree"),
+      (r.differences || []).length
+        ? h("ul", { id: "perspective-differences" }, (r.differences || []).map((line) => h("li", {}, line)))
+        : h("p", { class: "muted" }, "The views agree on every outcome and equilibrium."),
+      r.differences_left_out ? h("p", { class: "muted" }, `… and ${r.differences_left_out} more lines (see the report).`) : null));
   },
   async brief() {
     const r = await runJob("brief", baseRequest(), "Writing the briefing");
