@@ -92,7 +92,7 @@ def test_parameters_perspective_and_optional_sections():
     rep = build_report(toy(), parameters={"t": 1.0})
     assert rep.model.overrides == {"t": 1.0} and rep.model.parameters["t"] == 1.0
     assert rep.perspectives is not None and rep.perspectives.views == ["model", "hawk"]
-    assert rep.perspectives.changes["hawk"] == "t = 1 (model: 0)"
+    assert rep.perspectives.changes["hawk"] == "t=1 (model 0)"
     assert rep.perspectives.chart_svg.startswith("<svg")
     assert rep.hypergame is not None and rep.hypergame.outcomes
     assert len(rep.sweeps) == 1 and rep.sweeps[0].parameter == "t"

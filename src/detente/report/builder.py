@@ -41,6 +41,7 @@ import numpy as np
 
 from .._version import __version__
 from ..model.text import state_list
+from ..analysis.narrative import change_text
 from ..analysis.report_data import SUMMARY_THRESHOLD, ReportData
 from ..engine.stability import CONCEPT_LABELS, normalize_concepts
 from ..errors import DetenteError
@@ -277,21 +278,6 @@ def preference_text(pref: Any) -> tuple[str, list[str]]:
     return "none", []
 
 
-def describe_change(change: Mapping[str, Any]) -> str:
-    """What a perspective changes, in words.
-
-    >>> describe_change({"parameters": {"p": {"model": 0.1, "perspective": 0.0}}, "preferences": ["us"]})
-    'p = 0 (model: 0.1); preferences of us'
-    """
-    parts = []
-    for k, v in dict(change.get("parameters", {})).items():
-        old = v.get("model")
-        parts.append(f"{k} = {v['perspective']:g}" + (f" (model: {old:g})" if old is not None else ""))
-    if change.get("preferences"):
-        parts.append("preferences of " + ", ".join(change["preferences"]))
-    return "; ".join(parts)
-
-
 # -- sections -----------------------------------------------------------------------------------
 def _model_section(conflict: Conflict, analysis: "Analysis", overrides: Mapping[str, float], summary: bool) -> ModelSection:
     dms = []
@@ -468,7 +454,7 @@ def _evolution(ev: "Evolution", analysis: "Analysis", concept: str, note: str) -
 
 def _perspectives(cmp: "PerspectiveComparison", concept: str) -> PerspectivesSection:
     diffs = cmp.difference_lines()
-    changes = {v: describe_change(cmp.changes[v].to_dict()) if v in cmp.changes else "" for v in cmp.names}
+    changes = {v: change_text(cmp.changes.get(v)) for v in cmp.names}
     outcomes = {v: {o: [c for c in cmp.concepts if d["equilibrium"][c]] for o, d in a.outcomes.items()}
                 for v, a in cmp.analyses.items()}
     chart = ""
