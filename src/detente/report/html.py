@@ -126,6 +126,12 @@ def document_html(doc: Document) -> str:
     return "\n".join(out)
 
 
+_WRAP = {"strong": ("<b>", "</b>"), "em": ("<i>", "</i>"), "code": ("<code>", "</code>"),
+         "muted": ("<span class='muted'>", "</span>"), "tag": ("<span class='tag'>", "</span>"),
+         "yes": ('<span class="yes">', "</span>"), "no": ('<span class="no">', "</span>")}
+"""Inline marks that wrap their content in a fixed pair of tags."""
+
+
 def inline(content: Inlines) -> str:
     """Inline content as HTML, user text escaped."""
     out = []
@@ -135,20 +141,11 @@ def inline(content: Inlines) -> str:
             continue
         inner = inline(part.content)
         k = part.kind
-        if k == "strong":
-            out.append(f"<b>{inner}</b>")
-        elif k == "em":
-            out.append(f"<i>{inner}</i>")
-        elif k == "code":
-            out.append(f"<code>{inner}</code>")
-        elif k == "muted":
-            out.append(f"<span class='muted'>{inner}</span>")
-        elif k == "tag":
-            out.append(f"<span class='tag'>{inner}</span>")
+        if k in _WRAP:
+            opening, closing = _WRAP[k]
+            out.append(f"{opening}{inner}{closing}")
         elif k == "mark":
             out.append(f"<span class='mark {_e(part.arg)}'>{inner}</span>")
-        elif k in ("yes", "no"):
-            out.append(f'<span class="{k}">{inner}</span>')
         elif k == "swatch":
             out.append(f'<span class="dm-swatch" style="background:{dm_color(int(part.arg))}"></span>')
         elif k == "break":
