@@ -19,6 +19,7 @@ from ..engine.stability import CONCEPT_LABELS, normalize_concepts, stability
 from ..engine.witness import Verdict, verdict
 from ..errors import DetenteError, ModelError
 from ..model import Conflict
+from ..model.levels import dense_rank
 from .common import DEFAULT_CONCEPTS, Progress, state_list
 from .compile import Compiled, compile_conflict, require_conflict
 
@@ -101,9 +102,8 @@ class Analysis:
         >>> detente.analyze(detente.examples.prisoners_dilemma()).preference_ranks("alice")
         [3, 4, 1, 2]
         """
-        lv = self.compiled.game.levels[self.conflict.dm_index(dm)]
-        distinct = np.unique(lv)[::-1]
-        return (np.searchsorted(-distinct, -lv) + 1).tolist()
+        distinct, rank = dense_rank(self.compiled.game.levels[self.conflict.dm_index(dm)])
+        return (distinct.size - rank).tolist()
 
     def _index(self, state: int) -> int:
         if isinstance(state, bool) or not isinstance(state, (int, np.integer)):

@@ -59,6 +59,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..model.levels import dense_rank
 from .moves import OptionMoves
 from .reach import reach_min
 
@@ -125,7 +126,7 @@ class ReachDAG:
             idx = np.repeat(lo - np.cumsum(counts) + counts, counts) + np.arange(total)
             preds = src[by_dst[idx]]
             outdeg -= np.bincount(preds, minlength=n)
-            preds = _dense_rank(preds)[0]
+            preds = dense_rank(preds)[0]
             current = preds[outdeg[preds] == 0]
             h += 1
         levels = []
@@ -208,26 +209,6 @@ def reach_dag(moves, members: Sequence[int], classes: dict | None = None) -> Rea
     return _pair_dag(moves, members)
 
 
-def _dense_rank(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(distinct values in increasing order, index of each value among them).
-
-    A presence table and a running count when the values span a small range (no sort, as for
-    preference levels and node labels), else ``np.unique``.
-    """
-    values = np.asarray(values)
-    if values.size == 0:
-        return values[:0], np.zeros(0, np.int64)
-    lo, hi = int(values.min()), int(values.max())
-    if hi - lo <= 4 * values.size + (1 << 16):
-        shifted = values.astype(np.int64) - lo
-        present = np.zeros(hi - lo + 1, dtype=bool)
-        present[shifted] = True
-        rank = np.cumsum(present, dtype=np.int64) - 1
-        return (np.flatnonzero(present) + lo).astype(values.dtype), rank[shifted]
-    uniq, inv = np.unique(values, return_inverse=True)
-    return uniq, inv.reshape(-1).astype(np.int64)
-
-
 def _stable_order(keys: np.ndarray, bound: int) -> np.ndarray:
     """A stable sorting permutation of non-negative integer ``keys`` below ``bound`` (a radix sort
     on a 16-bit copy when it fits)."""
@@ -237,7 +218,7 @@ def _stable_order(keys: np.ndarray, bound: int) -> np.ndarray:
 
 
 def _relabel(labels: np.ndarray) -> tuple[np.ndarray, int]:
-    uniq, inv = _dense_rank(labels)
+    uniq, inv = dense_rank(labels)
     return inv, int(uniq.size)
 
 
@@ -418,7 +399,7 @@ def _to_ranks(values: np.ndarray, levels: np.ndarray) -> tuple[np.ndarray, np.nd
     sizes = []
     m = values.shape[1]
     for j in range(values.shape[0]):
-        u, inv = _dense_rank(np.concatenate([values[j], levels[j]]))
+        u, inv = dense_rank(np.concatenate([values[j], levels[j]]))
         vr[j], lr[j] = inv[:m], inv[m:]
         sizes.append(int(u.size))
     return vr, lr, sizes
@@ -431,7 +412,7 @@ def _threshold_ids(levels: np.ndarray, states: np.ndarray, sizes: Sequence[int])
     key = np.zeros(sub.shape[1], dtype=np.int64)
     for row, size in zip(sub, sizes):
         key = key * size + row
-    uniq, inv = _dense_rank(key)
+    uniq, inv = dense_rank(key)
     T = np.empty((sub.shape[0], uniq.size), dtype=np.int64)
     rest = uniq.astype(np.int64)
     for d in range(len(sizes) - 1, -1, -1):
@@ -623,7 +604,7 @@ class CoalitionReach:
         self._level_values: list[np.ndarray] = []
         ranks = []
         for lv in np.asarray(game.levels):
-            u, r = _dense_rank(lv)
+            u, r = dense_rank(lv)
             self._level_values.append(u)
             ranks.append(r.astype(np.int32))
         self.ranks = np.stack(ranks) if ranks else np.zeros((0, game.n_states), np.int32)

@@ -41,6 +41,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from ..model.levels import dense_rank
 from .coalition import ReachDAG
 
 GRID_CELLS = 1 << 24
@@ -86,16 +87,8 @@ def level_ranks(levels: np.ndarray) -> list[tuple[np.ndarray, int]]:
     """
     out = []
     for row in np.asarray(levels):
-        lo = int(row.min()) if row.size else 0
-        span = int(row.max()) - lo + 1 if row.size else 0
-        if span <= 4 * row.size + 64:                    # few distinct values: no sort
-            present = np.zeros(span, dtype=bool)
-            present[row - lo] = True
-            below = np.cumsum(present) - 1
-            out.append((below[row - lo].astype(np.int64), int(below[-1]) + 1 if span else 0))
-        else:
-            uniq, rank = np.unique(row, return_inverse=True)
-            out.append((rank.reshape(-1).astype(np.int64), int(uniq.size)))
+        uniq, rank = dense_rank(row)
+        out.append((rank, int(uniq.size)))
     return out
 
 

@@ -140,16 +140,28 @@ def payoff_levels(values: np.ndarray, where: str = "payoff") -> np.ndarray:
     return dense_levels(arr)
 
 
-def _dense_rank(values: np.ndarray, bound: int) -> np.ndarray:
-    """``np.unique(values, return_inverse=True)[1]`` for non-negative integers below ``bound``, in
-    O(m + bound) with a presence table when ``bound`` is small (no sort), as int32."""
-    if bound <= 4 * values.size + (1 << 16):
-        present = np.zeros(bound, dtype=bool)
-        present[values] = True
-        rank = np.cumsum(present, dtype=np.int32) - 1
-        return rank[values]
-    _, inv = np.unique(values, return_inverse=True)
-    return inv.astype(np.int32).reshape(-1)
+def dense_rank(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(distinct values in increasing order, index of each value among them) for integers, as
+    ``np.unique(values, return_inverse=True)`` gives them.
+
+    A presence table and a running count when the values span a small range (no sort, as for
+    preference levels, prioritization scores and node labels), else ``np.unique``.
+
+    >>> [a.tolist() for a in dense_rank(np.array([5, 2, 5, 9]))]
+    [[2, 5, 9], [1, 0, 1, 2]]
+    """
+    values = np.asarray(values)
+    if values.size == 0:
+        return values[:0], np.zeros(0, np.int64)
+    lo, hi = int(values.min()), int(values.max())
+    if hi - lo <= 4 * values.size + (1 << 16):
+        shifted = values.astype(np.int64) - lo
+        present = np.zeros(hi - lo + 1, dtype=bool)
+        present[shifted] = True
+        rank = np.cumsum(present, dtype=np.int64) - 1
+        return (np.flatnonzero(present) + lo).astype(values.dtype), rank[shifted]
+    uniq, inv = np.unique(values, return_inverse=True)
+    return uniq, inv.reshape(-1).astype(np.int64)
 
 
 def preference_levels(pref: Preference, env: Mapping, m: int, where: str, funcs=None, *,
@@ -171,7 +183,7 @@ def preference_levels(pref: Preference, env: Mapping, m: int, where: str, funcs=
             score = np.zeros(m, dtype=np.int64)
             for j, t in enumerate(truths):
                 score += t.astype(np.int64) << (k - 1 - j)
-            return _dense_rank(score, 1 << k)
+            return dense_rank(score)[1].astype(np.int32)
         mat = np.stack(truths, axis=1)
         _, inv = np.unique(mat, axis=0, return_inverse=True)
         return inv.astype(np.int32).reshape(-1)
@@ -219,4 +231,4 @@ def _ranking_levels(pref: Ranking, m: int, where: str) -> np.ndarray:
     return dense_levels(levels)
 
 
-__all__ = ["LEVEL_RTOL", "dense_levels", "rank_rows", "payoff_levels", "preference_levels"]
+__all__ = ["LEVEL_RTOL", "dense_levels", "dense_rank", "rank_rows", "payoff_levels", "preference_levels"]
