@@ -21,7 +21,7 @@ import detente
 import elmira_models
 from detente.analysis.coalitions import coalition_stability, merged_analysis
 from detente.analysis.common import coalition_list
-from detente.engine.joint_reach import adjacency, legal_reach
+from dense_reach import adjacency, legal_reach
 from detente.analysis.compile import Compiled, compile_conflict
 from detente.analysis.inverse import levels_to_ranking
 from detente.engine import reference

@@ -1,16 +1,10 @@
-"""Move matrices and joint reach for groups of decision makers, as dense (states × states) tables.
+"""A dense reference for the coalition engine's tests: joint reach as (states x states) tables.
 
-The analyses no longer use these (see :mod:`detente.engine.coalition`, which keeps no such
-table); they stay as a plain reference the tests compare the coalition engine with. A group's
-joint moves are the *legal sequences* of its members' unilateral moves: one or more moves, no
-member moving twice in succession (Inohara & Hipel 2008; Xu, Hipel, Kilgour & Fang,
-*Conflict Resolution Using the Graph Model*, Springer 2018).
-
->>> import numpy as np
->>> a = (np.array([0]), np.array([1]))          # mover 0: state 0 -> 1
->>> b = (np.array([1]), np.array([2]))          # mover 1: state 1 -> 2
->>> legal_reach_arcs(3, [a, b]).astype(int).tolist()
-[[0, 1, 1], [0, 0, 1], [0, 0, 0]]
+A group's joint moves are the *legal sequences* of its members' unilateral moves: one or more
+moves, no member moving twice in succession (Inohara & Hipel 2008; Xu, Hipel, Kilgour & Fang,
+*Conflict Resolution Using the Graph Model*, Springer 2018). The package itself keeps no such
+table (see :mod:`detente.engine.coalition`); these are checked against the definition in
+``tests/analysis/test_coalitions.py`` and then serve as the reference on models too large for it.
 """
 
 from __future__ import annotations
@@ -19,7 +13,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .stability import Game
+from detente.engine.stability import Game
 
 
 def adjacency(game: Game, j: int, improving: bool = False) -> np.ndarray:
@@ -34,30 +28,13 @@ def adjacency(game: Game, j: int, improving: bool = False) -> np.ndarray:
     return A
 
 
-def arcs_of(game: Game, j: int, improving: bool = False) -> tuple[np.ndarray, np.ndarray]:
-    """DM j's moves as (from, to) index arrays (its UIs only, if ``improving``)."""
-    src, dst = [], []
-    for s in range(game.n_states):
-        t = np.asarray(game.moves.targets(j, s), dtype=np.int64)
-        src.append(np.full(t.size, s, dtype=np.int64))
-        dst.append(t)
-    a = np.concatenate(src) if src else np.zeros(0, np.int64)
-    b = np.concatenate(dst) if dst else np.zeros(0, np.int64)
-    if improving and a.size:
-        lev = game.levels[j]
-        keep = lev[b] > lev[a]
-        a, b = a[keep], b[keep]
-    return a, b
-
-
-def legal_reach_arcs(m: int, movers: Sequence[tuple[np.ndarray, np.ndarray]], packed: bool = False) -> np.ndarray:
+def legal_reach_arcs(m: int, movers: Sequence[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
     """Reach[s, q]: q is reachable from s by a legal sequence of one or more moves, each a move of
     one of the movers (``movers[k]`` its (from, to) arcs), no mover moving twice in succession.
 
     The search runs over (state, last mover) pairs: strongly connected components of that graph
     are condensed, and reachable sets (bit rows) are OR-ed in reverse topological order, so the
-    cost is about (pairs + arcs) × m / 8 bytes, for all start states at once. With ``packed``
-    the rows come back as bits (``np.packbits`` along axis 1) to save memory.
+    cost is about (pairs + arcs) × m / 8 bytes, for all start states at once.
     """
     from scipy.sparse import coo_matrix
     from scipy.sparse.csgraph import connected_components
@@ -68,7 +45,7 @@ def legal_reach_arcs(m: int, movers: Sequence[tuple[np.ndarray, np.ndarray]], pa
         if k == 1:
             a, b = movers[0]
             out[a, b] = True
-        return np.packbits(out, axis=1) if packed else out
+        return out
     # pair node (q, j) = j * m + q: "at q, j moved last"; edges (s, l) -> (q, j) for each arc s->q of j, l != j
     e_src, e_dst = [], []
     for j, (a, b) in enumerate(movers):
@@ -118,7 +95,7 @@ def legal_reach_arcs(m: int, movers: Sequence[tuple[np.ndarray, np.ndarray]], pa
         a_s, comps = a[order_a], label[j * m + b[order_a]]
         starts = np.flatnonzero(np.r_[True, a_s[1:] != a_s[:-1]])
         rows[a_s[starts]] |= np.bitwise_or.reduceat(bits[comps], starts, axis=0)
-    return rows if packed else np.unpackbits(rows, axis=1, count=m).astype(bool)
+    return np.unpackbits(rows, axis=1, count=m).astype(bool)
 
 
 def legal_reach(adjs: Sequence[np.ndarray], m: int | None = None) -> np.ndarray:
@@ -130,14 +107,3 @@ def legal_reach(adjs: Sequence[np.ndarray], m: int | None = None) -> np.ndarray:
         return np.zeros((size, size), dtype=bool)
     size = adjs[0].shape[0]
     return legal_reach_arcs(size, [(nz[0], nz[1]) for nz in map(np.nonzero, adjs)])
-
-
-def reach_matrix(game: Game, members: Sequence[int], improving: bool = False) -> np.ndarray:
-    """R_H(s) (or R_H^+(s)) for every state s, as an (m × m) boolean matrix."""
-    return legal_reach_arcs(game.n_states, [arcs_of(game, j, improving) for j in members])
-
-
-
-
-__all__ = ["adjacency", "arcs_of", "legal_reach_arcs", "legal_reach",
-           "reach_matrix"]
